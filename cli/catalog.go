@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"plantrack/data"
+	"plantrack/plan"
+)
+
+// planFiles names the inputs of a catalog; empty means the built-in copy.
+type planFiles struct {
+	plan, units, groups, related string
+}
+
+// catalog is a plan resolved against its registry.
+type catalog struct {
+	*plan.Catalog
+	reg         *plan.Registry
+	assignments []plan.Assignment
+	problems    plan.Problems
+}
+
+// loadCatalog reads and resolves a plan. Problems are returned in the catalog; the error
+// is for files that could not be read at all.
+func loadCatalog(f planFiles) (*catalog, error) {
+	planName, planData, err := readInput(f.plan, data.Plan)
+	if err != nil {
+		return nil, err
+	}
+	unitsName, unitsData, err := readInput(f.units, data.Units)
+	if err != nil {
+		return nil, err
+	}
+	groupsName, groupsData, err := readInput(f.groups, data.Groups)
+	if err != nil {
+		return nil, err
+	}
+	relatedName, relatedData, err := readRelated(f)
+	if err != nil {
+		return nil, err
+	}
+
+	c := &catalog{}
+	var probs plan.Problems
+	c.Catalog, probs = plan.Parse(planName, planData)
+	c.problems = append(c.problems, probs...)
+	c.reg, probs = plan.ReadRegistry(unitsName, unitsData)
+	c.problems = append(c.problems, probs...)
+	groups, probs := plan.ReadGroups(groupsName, groupsData)
+	c.problems = append(c.problems, probs...)
+	rel, probs := plan.ReadRelated(relatedName, relatedData, c.reg)
+	c.problems = append(c.problems, probs...)
+	c.assignments, probs = plan.Assign(c.Catalog, c.reg, groups, rel)
+	c.problems = append(c.problems, probs...)
+	return c, nil
+}
+
+// builtIn labels an embedded file in messages.
+func builtIn(name string) string { return "data/" + name + " (built in)" }
+
+// readInput reads a file from disk, or the embedded default when file is empty.
+func readInput(file, def string) (string, []byte, error) {
+	if file == "" {
+		b, err := fs.ReadFile(data.FS, def)
+		return builtIn(def), b, err
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return file, nil, fmt.Errorf("read %w", err)
+	}
+	return file, b, nil
+}
+
+// readRelated finds the 有关部门 mapping: --related, else the .related.csv beside the plan.
+// A missing default file is no error: Assign warns where a task needs it.
+func readRelated(f planFiles) (string, []byte, error) {
+	if f.related != "" {
+		return readInput(f.related, "")
+	}
+	if f.plan == "" {
+		def := strings.TrimSuffix(data.Plan, path.Ext(data.Plan)) + ".related.csv"
+		b, err := fs.ReadFile(data.FS, def)
+		if err != nil {
+			return "", nil, err
+		}
+		return builtIn(def), b, nil
+	}
+	name := strings.TrimSuffix(f.plan, filepath.Ext(f.plan)) + ".related.csv"
+	b, err := os.ReadFile(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return name, nil, nil
+	}
+	if err != nil {
+		return name, nil, fmt.Errorf("read %w", err)
+	}
+	return name, b, nil
+}
