@@ -29,15 +29,15 @@ type catalog struct {
 // loadCatalog reads and resolves a plan. Problems are returned in the catalog; the error
 // is for files that could not be read at all.
 func loadCatalog(f planFiles) (*catalog, error) {
-	planName, planData, err := readInput(f.plan, data.Plan)
+	planName, planData, err := readInput(f.plan, data.Plan, "a plan FILE")
 	if err != nil {
 		return nil, err
 	}
-	unitsName, unitsData, err := readInput(f.units, data.Units)
+	unitsName, unitsData, err := readInput(f.units, data.Units, "--units")
 	if err != nil {
 		return nil, err
 	}
-	groupsName, groupsData, err := readInput(f.groups, data.Groups)
+	groupsName, groupsData, err := readInput(f.groups, data.Groups, "--groups")
 	if err != nil {
 		return nil, err
 	}
@@ -61,14 +61,16 @@ func loadCatalog(f planFiles) (*catalog, error) {
 	return c, nil
 }
 
-// builtIn labels an embedded file in messages.
-func builtIn(name string) string { return "data/" + name + " (built in)" }
+// builtIn labels an embedded file in messages, saying how to use an edited copy instead.
+func builtIn(name, flag string) string {
+	return fmt.Sprintf("data/%s (built in; pass %s with an edited copy)", name, flag)
+}
 
 // readInput reads a file from disk, or the embedded default when file is empty.
-func readInput(file, def string) (string, []byte, error) {
+func readInput(file, def, flag string) (string, []byte, error) {
 	if file == "" {
 		b, err := fs.ReadFile(data.FS, def)
-		return builtIn(def), b, err
+		return builtIn(def, flag), b, err
 	}
 	b, err := os.ReadFile(file)
 	if err != nil {
@@ -81,7 +83,7 @@ func readInput(file, def string) (string, []byte, error) {
 // A missing default file is no error: Assign warns where a task needs it.
 func readRelated(f planFiles) (string, []byte, error) {
 	if f.related != "" {
-		return readInput(f.related, "")
+		return readInput(f.related, "", "")
 	}
 	if f.plan == "" {
 		def := strings.TrimSuffix(data.Plan, path.Ext(data.Plan)) + ".related.csv"
@@ -89,7 +91,7 @@ func readRelated(f planFiles) (string, []byte, error) {
 		if err != nil {
 			return "", nil, err
 		}
-		return builtIn(def), b, nil
+		return builtIn(def, "--related"), b, nil
 	}
 	name := strings.TrimSuffix(f.plan, filepath.Ext(f.plan)) + ".related.csv"
 	b, err := os.ReadFile(name)

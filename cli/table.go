@@ -25,17 +25,14 @@ func (t *table) write(w io.Writer) error {
 	}
 	var b strings.Builder
 	for _, r := range append([][]string{t.header}, t.rows...) {
+		var line strings.Builder
 		for i, c := range r {
-			if i == len(r)-1 {
-				b.WriteString(c)
-				break
+			line.WriteString(c)
+			if i < len(r)-1 {
+				line.WriteString(strings.Repeat(" ", widths[i]-runewidth.StringWidth(c)+2))
 			}
-			b.WriteString(c)
-			b.WriteString(strings.Repeat(" ", widths[i]-runewidth.StringWidth(c)+2))
 		}
-		trimmed := strings.TrimRight(b.String(), " ")
-		b.Reset()
-		b.WriteString(trimmed)
+		b.WriteString(strings.TrimRight(line.String(), " "))
 		b.WriteString("\n")
 	}
 	_, err := io.WriteString(w, b.String())

@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -66,9 +67,12 @@ func Parse(file string, src []byte) (*Catalog, Problems) {
 			}
 			pos = m.end
 		}
+		// The title runs to the first item; a section without items keeps its first line.
 		titleEnd := end
 		if len(items) > 0 {
 			titleEnd = items[0].at
+		} else if nl := p.newlines(hdrEnd, end); slices.Contains(nl, true) {
+			titleEnd = hdrEnd + slices.Index(nl, true)
 		}
 		title := sectionTitle(t.slice(hdrEnd, titleEnd))
 		c.Sections = append(c.Sections, Section{No: sec, Title: title})

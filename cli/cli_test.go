@@ -1,0 +1,147 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// run drives the real CLI in-process.
+func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = Run(context.Background(), args, strings.NewReader(""), &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+// golden compares got with testdata file name, or rewrites it under -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s differs (-want +got):\n%s", name, diff)
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		code    int
+		message string
+	}{
+		{"no plan file", []string{"plan"}, ExitUsage, "want one plan FILE, got 0 argument(s)"},
+		{"unknown flag", []string{"plan", "--nope", "x.txt"}, ExitUsage, "unknown flag: --nope"},
+		{"unknown command", []string{"frobnicate"}, ExitUsage, `unknown command "frobnicate"`},
+		{"bad format", []string{"plan", "--format", "xml", "x.txt"}, ExitUsage, `--format "xml"`},
+		{"missing file", []string{"plan", "testdata/nope.txt"}, ExitError, "read open testdata/nope.txt: no such file or directory"},
+		{"plan with errors", []string{"plan", "testdata/plan/unknown-phrase/plan.txt"}, ExitError, "the plan has 2 error(s)"},
+		{"good plan", []string{"plan", "../data/plan/liaocheng-2021.txt"}, ExitOK, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, stderr, code := run(t, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit code %d, want %d; stderr:\n%s", code, tt.code, stderr)
+			}
+			if tt.message == "" && stderr != "" {
+				t.Errorf("stderr not empty:\n%s", stderr)
+			}
+			if !strings.Contains(stderr, tt.message) {
+				t.Errorf("stderr does not say %q:\n%s", tt.message, stderr)
+			}
+		})
+	}
+}
+
+func TestHelpDocumentsExitCodes(t *testing.T) {
+	stdout, _, code := run(t, "--help")
+	if code != ExitOK {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"Exit codes:", "0  done", "1  fatal error", "3  bad command line", "plan"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("--help does not mention %q:\n%s", want, stdout)
+		}
+	}
+}
+
+// TestPlanGolden runs `plantrack plan` on each case under testdata/plan and compares the
+// catalog (JSON and table), the assignments (CSV), the problems and the exit code.
+func TestPlanGolden(t *testing.T) {
+	cases := []struct {
+		name string
+		plan string
+		code int
+	}{
+		{"liaocheng-2021", "../data/plan/liaocheng-2021.txt", ExitOK},
+		{"second-layout-paren", "testdata/plan/second-layout-paren/plan.txt", ExitOK},
+		{"second-layout-arabic", "testdata/plan/second-layout-arabic/plan.txt", ExitOK},
+		{"unknown-phrase", "testdata/plan/unknown-phrase/plan.txt", ExitError},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := filepath.Join("testdata", "plan", c.name)
+			outputs := []struct {
+				file string
+				args []string
+			}{
+				{"catalog.json", []string{"--format", "json"}},
+				{"catalog.txt", nil},
+				{"assignments.csv", []string{"--assignments", "--format", "csv"}},
+			}
+			for _, o := range outputs {
+				stdout, stderr, code := run(t, append([]string{"plan", c.plan}, o.args...)...)
+				if code != c.code {
+					t.Errorf("%v: exit %d, want %d; stderr:\n%s", o.args, code, c.code, stderr)
+				}
+				golden(t, filepath.Join(dir, o.file), stdout)
+				golden(t, filepath.Join(dir, "stderr.txt"), stderr)
+			}
+		})
+	}
+}
+
+func TestDemo(t *testing.T) {
+	out := t.TempDir()
+	stdout, stderr, code := run(t, "demo", "--out", out)
+	if code != ExitOK || stderr != "" {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	for _, want := range []string{"聊城市2021年法治政府建设工作计划: 7 个部分, 31 项任务", "county      8", "zone        3"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, stdout)
+		}
+	}
+	got, err := os.ReadFile(filepath.Join(out, "assignments.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile("testdata/plan/liaocheng-2021/assignments.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Error("demo's assignments.csv differs from `plantrack plan --assignments` on the same plan")
+	}
+}
