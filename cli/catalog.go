@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -9,7 +11,10 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"plantrack/data"
+	"plantrack/ingest"
 	"plantrack/plan"
 )
 
@@ -21,6 +26,7 @@ type planFiles struct {
 // catalog is a plan resolved against its registry.
 type catalog struct {
 	*plan.Catalog
+	sha256      string // of the plan text
 	reg         *plan.Registry
 	assignments []plan.Assignment
 	problems    plan.Problems
@@ -46,7 +52,8 @@ func loadCatalog(f planFiles) (*catalog, error) {
 		return nil, err
 	}
 
-	c := &catalog{}
+	sum := sha256.Sum256(planData)
+	c := &catalog{sha256: hex.EncodeToString(sum[:])}
 	var probs plan.Problems
 	c.Catalog, probs = plan.Parse(planName, planData)
 	c.problems = append(c.problems, probs...)
@@ -102,4 +109,32 @@ func readRelated(f planFiles) (string, []byte, error) {
 		return name, nil, fmt.Errorf("read %w", err)
 	}
 	return name, b, nil
+}
+
+// ingestPlan is the catalog in the form ingest checks rows against.
+func (c *catalog) ingestPlan() ingest.Plan {
+	return ingest.Plan{Catalog: c.Catalog, Registry: c.reg, Assignments: c.assignments, SHA256: c.sha256}
+}
+
+// planFlags adds the flags that choose a plan and its registry to a command.
+func planFlags(cmd *cobra.Command, f *planFiles) {
+	cmd.Flags().StringVar(&f.plan, "plan", "", "plan text (default: the built-in Liaocheng 2021 plan)")
+	cmd.Flags().StringVar(&f.units, "units", "", "unit registry CSV (default: the built-in data/units.csv)")
+	cmd.Flags().StringVar(&f.groups, "groups", "", "group phrases CSV (default: the built-in data/groups.csv)")
+	cmd.Flags().StringVar(&f.related, "related", "", "有关部门 mapping CSV (default: the plan's .related.csv sibling)")
+}
+
+// loadGoodCatalog loads a catalog and fails on any error in it: data must not be checked
+// against a broken plan.
+func loadGoodCatalog(e *env, f planFiles) (*catalog, error) {
+	c, err := loadCatalog(f)
+	if err != nil {
+		return nil, err
+	}
+	if c.problems.Errors() > 0 {
+		if err := reportProblems(e.stderr, c.problems); err != nil {
+			return nil, fmt.Errorf("%w: fix the plan first (plantrack plan FILE shows it)", err)
+		}
+	}
+	return c, nil
 }

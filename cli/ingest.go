@@ -1,0 +1,153 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"plantrack/ingest"
+	"plantrack/store"
+)
+
+// maxShownRejections bounds the rejections printed; all of them are in rejected_rows.
+const maxShownRejections = 50
+
+func newIngestCmd(e *env) *cobra.Command {
+	var (
+		dbPath string
+		files  planFiles
+		strict bool
+	)
+	cmd := &cobra.Command{
+		Use:   "ingest [--db FILE] PATH...",
+		Short: "Read submissions (.csv .xlsx .json, files or folders) into the database",
+		Long: `Read progress submissions into the database as one batch: every file and folder given
+(folders recursively), committed whole or not at all.
+
+CSV may be UTF-8 (with or without BOM) or GBK/GB18030; XLSX may have title rows and a
+填报单位/填报日期 line above the header; JSON is an array of objects with the English keys.
+Every row is accepted or stored in rejected_rows with its reason; rejections are printed
+like compiler errors. A file already ingested (same content) adds nothing.`,
+		Example: `  plantrack ingest submissions/2021Q2
+  plantrack ingest --db city.duckdb --strict 东阿县.xlsx 市司法局.csv`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageErrorf("want at least one PATH (a file or folder of submissions)")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := loadGoodCatalog(e, files)
+			if err != nil {
+				return err
+			}
+			db, err := store.Open(cmd.Context(), dbPath)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			opt := ingest.Options{Strict: strict, Log: e.log, Progress: progressBar(e.stderr), BeforeCommit: faultHook()}
+			sum, err := ingest.Ingest(cmd.Context(), db, c.ingestPlan(), args, opt)
+			if sum != nil {
+				printRejections(e.stderr, sum.Rejections)
+				printSummary(e.stdout, sum, err == nil)
+			}
+			if errors.Is(err, ingest.ErrRejected) {
+				return &exitError{code: ExitRejected, err: err}
+			}
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&dbPath, "db", store.DefaultPath, "database file")
+	cmd.Flags().BoolVar(&strict, "strict", false, "write nothing, and exit 2, if any row is rejected")
+	planFlags(cmd, &files)
+	return cmd
+}
+
+func printRejections(w io.Writer, rs []ingest.Rejection) {
+	for i, r := range rs {
+		if i == maxShownRejections {
+			fmt.Fprintf(w, "… and %d more rejected (SELECT * FROM rejected_rows shows them all)\n", len(rs)-i)
+			break
+		}
+		fmt.Fprintln(w, r)
+	}
+}
+
+func printSummary(w io.Writer, s *ingest.Summary, ok bool) {
+	for _, sk := range s.Skipped {
+		fmt.Fprintf(w, "skipped %s: %s\n", sk.Path, sk.Reason)
+	}
+	for _, d := range s.Duplicates {
+		fmt.Fprintf(w, "already ingested %s: same content as %s (batch %d)\n", d.Path, d.Previous, d.BatchID)
+	}
+	for _, f := range s.Files {
+		for _, n := range f.Notes {
+			fmt.Fprintf(w, "%s: %s\n", f.Path, n)
+		}
+	}
+	rejectedFiles := 0
+	for _, f := range s.Files {
+		if f.WholeFileRejected {
+			rejectedFiles++
+		}
+	}
+	var b strings.Builder
+	switch {
+	case len(s.Files) == 0:
+		b.WriteString("nothing new to ingest")
+	case !ok:
+		b.WriteString("nothing written")
+	default:
+		fmt.Fprintf(&b, "batch %d", s.BatchID)
+	}
+	fmt.Fprintf(&b, ": %d files read", len(s.Files))
+	if rejectedFiles > 0 {
+		fmt.Fprintf(&b, " (%d rejected whole)", rejectedFiles)
+	}
+	fmt.Fprintf(&b, ", %d duplicate, %d skipped; %d rows: %d accepted, %d rejected, %d superseded",
+		len(s.Duplicates), len(s.Skipped), s.RowsRead, s.Accepted, s.Rejected, s.Superseded)
+	if s.SkippedRows > 0 {
+		fmt.Fprintf(&b, "; %d note/total rows skipped", s.SkippedRows)
+	}
+	fmt.Fprintln(w, b.String())
+}
+
+// progressBar draws a bar on a terminal for runs long enough to need one.
+func progressBar(w io.Writer) func(done, total int64) {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	var bar *progressbar.ProgressBar
+	return func(done, total int64) {
+		if bar == nil {
+			if total < 32<<20 {
+				return
+			}
+			bar = progressbar.NewOptions64(total, progressbar.OptionSetWriter(w), progressbar.OptionShowBytes(true),
+				progressbar.OptionSetDescription("ingest"), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
+		}
+		bar.Set64(done)
+	}
+}
+
+// faultHook lets tests stop an ingest with its batch complete but not committed:
+// PLANTRACK_TEST_PAUSE_BEFORE_COMMIT=FILE makes it create FILE, then wait to be killed.
+func faultHook() func() {
+	marker := os.Getenv("PLANTRACK_TEST_PAUSE_BEFORE_COMMIT")
+	if marker == "" {
+		return nil
+	}
+	return func() {
+		os.WriteFile(marker, []byte("ready\n"), 0o644)
+		time.Sleep(time.Minute)
+	}
+}

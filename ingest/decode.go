@@ -1,0 +1,242 @@
+package ingest
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// Text encodings of CSV and JSON files.
+const (
+	encUTF8    = "utf-8"
+	encUTF8BOM = "utf-8-bom"
+	encGB18030 = "gb18030" // GB18030 is a superset of GBK and GB2312: one decoder reads all three
+)
+
+// fileScan is what one pass over a file's bytes learns before anything is parsed.
+type fileScan struct {
+	sha256   string
+	size     int64
+	encoding string // for text files
+	badAt    int64  // byte offset of the first byte no encoding explains; -1 when none
+}
+
+// scanFile hashes a file and, for text files, decides its encoding: UTF-8 when every
+// byte sequence is UTF-8, GB18030 when every sequence is GB18030. A file that is neither,
+// or that holds U+FFFD (the mark of an earlier lossy conversion), is refused with the
+// offset of the first bad byte: decoders that substitute U+FFFD silently lose text.
+func scanFile(path string, text bool) (fileScan, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return fileScan{}, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	sc := fileScan{badAt: -1}
+	var u utf8State
+	var g gbState
+	buf := make([]byte, 1<<20)
+	first := true
+	for {
+		n, err := f.Read(buf)
+		if n > 0 {
+			chunk := buf[:n]
+			h.Write(chunk)
+			if text {
+				if first && bytes.HasPrefix(chunk, []byte("\xEF\xBB\xBF")) {
+					sc.encoding = encUTF8BOM
+				}
+				u.feed(chunk, sc.size)
+				g.feed(chunk, sc.size)
+			}
+			sc.size += int64(n)
+			first = false
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return sc, err
+		}
+	}
+	sc.sha256 = hex.EncodeToString(h.Sum(nil))
+	if !text {
+		return sc, nil
+	}
+	u.end(sc.size)
+	g.end(sc.size)
+	switch {
+	case u.badAt < 0 && u.replacementAt < 0:
+		if sc.encoding == "" {
+			sc.encoding = encUTF8
+		}
+	case u.badAt < 0:
+		sc.encoding, sc.badAt = encUTF8, u.replacementAt
+	case u.mostlyValid():
+		// UTF-8 with a few broken bytes: read as GB18030 it would turn to nonsense.
+		sc.encoding, sc.badAt = encUTF8, u.badAt
+	case g.badAt < 0:
+		sc.encoding = encGB18030
+	default:
+		sc.encoding, sc.badAt = encGB18030, g.badAt
+	}
+	return sc, nil
+}
+
+// badEncodingError says where a file stops being text in its encoding.
+func badEncodingError(sc fileScan) error {
+	if sc.encoding == encGB18030 {
+		return fmt.Errorf("byte %d is not GBK/GB18030 text (nor is the file UTF-8): save the file as UTF-8 or GBK", sc.badAt)
+	}
+	return fmt.Errorf("bad UTF-8 at byte %d (an invalid byte or a U+FFFD replacement character): the file lost text when it was converted; save it again from the original", sc.badAt)
+}
+
+// utf8State validates UTF-8 across chunk boundaries.
+type utf8State struct {
+	carry         []byte
+	badAt         int64
+	replacementAt int64
+	valid, bad    int // multi-byte sequences seen, good and bad
+	started       bool
+}
+
+func (s *utf8State) feed(chunk []byte, off int64) {
+	if !s.started {
+		s.badAt, s.replacementAt, s.started = -1, -1, true
+	}
+	b := chunk
+	base := off
+	if len(s.carry) > 0 {
+		b = append(append([]byte{}, s.carry...), chunk...)
+		base = off - int64(len(s.carry))
+		s.carry = nil
+	}
+	i := 0
+	for i < len(b) {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			// Skip ASCII runs fast: most of a CSV is digits and commas.
+			j := i + 1
+			for j < len(b) && b[j] < utf8.RuneSelf {
+				j++
+			}
+			i = j
+			continue
+		}
+		if !utf8.FullRune(b[i:]) {
+			s.carry = append(s.carry, b[i:]...)
+			return
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			s.bad++
+			if s.badAt < 0 {
+				s.badAt = base + int64(i)
+			}
+		case r == utf8.RuneError:
+			s.valid++
+			if s.replacementAt < 0 {
+				s.replacementAt = base + int64(i)
+			}
+		default:
+			s.valid++
+		}
+		i += size
+	}
+}
+
+func (s *utf8State) end(size int64) {
+	if !s.started {
+		s.badAt, s.replacementAt = -1, -1
+	}
+	if len(s.carry) > 0 {
+		s.bad++
+		if s.badAt < 0 {
+			s.badAt = size - int64(len(s.carry))
+		}
+	}
+}
+
+// mostlyValid: far more good multi-byte sequences than broken ones. GBK text read as
+// UTF-8 is the other way round: most of its byte pairs are not UTF-8.
+func (s *utf8State) mostlyValid() bool { return s.valid >= 4*s.bad }
+
+// gbState validates GB18030 byte structure: ASCII, or a lead byte 81–FE followed by a
+// trail byte 40–7E or 80–FE, or a four-byte sequence 81–FE 30–39 81–FE 30–39.
+type gbState struct {
+	carry   []byte
+	badAt   int64
+	started bool
+}
+
+func (s *gbState) feed(chunk []byte, off int64) {
+	if !s.started {
+		s.badAt, s.started = -1, true
+	}
+	if s.badAt >= 0 {
+		return
+	}
+	b := chunk
+	base := off
+	if len(s.carry) > 0 {
+		b = append(append([]byte{}, s.carry...), chunk...)
+		base = off - int64(len(s.carry))
+		s.carry = nil
+	}
+	i := 0
+	for i < len(b) {
+		c := b[i]
+		if c < 0x80 {
+			i++
+			continue
+		}
+		if c == 0x80 || c == 0xFF {
+			s.badAt = base + int64(i)
+			return
+		}
+		if i+1 >= len(b) {
+			s.carry = append(s.carry, b[i:]...)
+			return
+		}
+		t := b[i+1]
+		switch {
+		case (t >= 0x40 && t <= 0x7E) || (t >= 0x80 && t <= 0xFE):
+			i += 2
+		case t >= 0x30 && t <= 0x39:
+			if i+3 >= len(b) {
+				s.carry = append(s.carry, b[i:]...)
+				return
+			}
+			if b[i+2] < 0x81 || b[i+2] > 0xFE || b[i+3] < 0x30 || b[i+3] > 0x39 {
+				s.badAt = base + int64(i)
+				return
+			}
+			i += 4
+		default:
+			s.badAt = base + int64(i)
+			return
+		}
+	}
+}
+
+func (s *gbState) end(size int64) {
+	if !s.started {
+		s.badAt = -1
+	}
+	if len(s.carry) > 0 && s.badAt < 0 {
+		s.badAt = size - int64(len(s.carry))
+	}
+}
+
+// decodeGB18030 converts a chunk that ends on a line boundary to UTF-8. Chunks split only
+// at '\n', which in GB18030 is never part of a multi-byte character.
+func decodeGB18030(b []byte) ([]byte, error) {
+	return simplifiedchinese.GB18030.NewDecoder().Bytes(b)
+}

@@ -1,0 +1,432 @@
+package ingest
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/duckdb/duckdb-go/v2"
+
+	"plantrack/store"
+)
+
+// Options tune one ingest.
+type Options struct {
+	Strict bool         // roll back, and report ErrRejected, if any row is rejected
+	Log    *slog.Logger // progress notes; nil for none
+	// Progress, when set, is told how many of the input bytes have been read (a progress bar).
+	Progress func(done, total int64)
+	// BeforeCommit runs with the batch complete but not committed (tests kill the process here).
+	BeforeCommit func()
+}
+
+// ErrRejected is returned under Options.Strict when rows were rejected; nothing was written.
+var ErrRejected = errors.New("rows were rejected and --strict is set: nothing was written")
+
+// Summary is what one ingest did.
+type Summary struct {
+	BatchID     int // 0 when nothing was added
+	Files       []FileSummary
+	Skipped     []Skipped   // files not read: other formats, lock files
+	Duplicates  []Duplicate // files whose content was already ingested
+	RowsRead    int64
+	Accepted    int64
+	Rejected    int64 // entries in rejected_rows: rows, or whole files
+	Superseded  int64 // earlier reports that newer ones in this batch replaced
+	SkippedRows int64 // note and totals rows
+	Rejections  []Rejection
+}
+
+// FileSummary is what one file gave.
+type FileSummary struct {
+	Path, Format, Encoding, SHA256       string
+	RowsRead, Accepted, Rejected, Skipped int64
+	WholeFileRejected                    bool
+	Notes                                []string // sheets not read, and why
+}
+
+// Duplicate is a file whose exact content an earlier batch (or an earlier file of this
+// one) already ingested.
+type Duplicate struct {
+	Path, SHA256 string
+	BatchID      int // the batch that has it (this one, for an earlier file of the same call)
+	Previous     string
+}
+
+// fileResult accumulates what reading a file found.
+type fileResult struct {
+	rowsRead, accepted, rejected, skipped int64
+	rejections                            []Rejection
+	notes                                 []string
+	wholeFile                             bool
+	err                                   error
+}
+
+func (r *fileResult) reject(x Rejection) {
+	r.rejected++
+	r.rejections = append(r.rejections, x)
+}
+
+func (r *fileResult) merge(o *fileResult) {
+	r.rowsRead += o.rowsRead
+	r.accepted += o.accepted
+	r.rejected += o.rejected
+	r.skipped += o.skipped
+	r.rejections = append(r.rejections, o.rejections...)
+	r.notes = append(r.notes, o.notes...)
+	if r.err == nil {
+		r.err = o.err
+	}
+}
+
+// fileJob reads one file.
+type fileJob struct {
+	c      *checker
+	name   string
+	format string
+	scan   fileScan
+	layout *layout
+	memo   *memo
+	res    fileResult
+}
+
+func (j *fileJob) rejectFile(reason string) {
+	j.res.wholeFile = true
+	j.res.reject(Rejection{File: j.name, Reason: reason, Code: ReasonFile, Raw: "{}"})
+}
+
+// row sorts one row: blank, note and totals rows are not submissions; a data row is
+// accepted into bb or rejected with its reasons.
+func (j *fileJob) row(cells []string, sheet string, row int, bb *batchBuilder, res *fileResult, extra ...string) {
+	switch classify(j.layout, cells) {
+	case blankRow:
+		return
+	case noteRow, totalRow:
+		res.skipped++
+		return
+	}
+	res.rowsRead++
+	m := j.memo
+	if m == nil {
+		m = workerMemo(bb)
+	}
+	rec, probs := j.c.check(j.layout, cells, sheet, row, m)
+	if probs != nil {
+		res.reject(j.layout.rejection(j.name, sheet, row, cells, probs))
+		return
+	}
+	rec.flags = append(rec.flags, extra...)
+	bb.add(&rec)
+	res.accepted++
+}
+
+// workerMemo gives each CSV worker its own cache, kept with its batch builder.
+func workerMemo(bb *batchBuilder) *memo {
+	if bb.memo == nil {
+		bb.memo = newMemo()
+	}
+	return bb.memo
+}
+
+func (j *fileJob) read(ctx context.Context, path string, emit func(arrow.RecordBatch) error) error {
+	switch j.format {
+	case "csv":
+		return j.readCSV(ctx, path, emit)
+	case "xlsx":
+		j.memo = newMemo()
+		return j.readXLSX(ctx, path, emit)
+	default:
+		j.memo = newMemo()
+		return j.readJSON(ctx, path, emit)
+	}
+}
+
+// Ingest reads paths (files and folders) into the database as one batch: all of it is
+// committed, or none of it. The plan's catalog tables are refreshed in the same batch.
+func Ingest(ctx context.Context, db *store.DB, p Plan, paths []string, opt Options) (*Summary, error) {
+	log := opt.Log
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	ins, skipped, err := walk(paths)
+	if err != nil {
+		return nil, err
+	}
+	sum := &Summary{Skipped: skipped}
+	var total, done int64
+	for _, in := range ins {
+		if st, err := os.Stat(in.path); err == nil {
+			total += st.Size()
+		}
+	}
+	c := newChecker(p)
+
+	dc, err := db.Connector.Connect(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", db.Path, err)
+	}
+	defer dc.Close()
+	conn := &dconn{ctx: ctx, c: dc}
+	ar, err := duckdb.NewArrowFromConn(dc)
+	if err != nil {
+		return nil, err
+	}
+
+	if err := conn.exec("BEGIN TRANSACTION"); err != nil {
+		return nil, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			// A cancelled context would refuse the rollback; the transaction must still end.
+			(&dconn{ctx: context.Background(), c: dc}).exec("ROLLBACK")
+		}
+	}()
+
+	started := time.Now()
+	if err := saveCatalog(conn, p); err != nil {
+		return nil, err
+	}
+	batchID, err := conn.queryInt("SELECT coalesce(max(batch_id), 0) + 1 FROM ingest_batches")
+	if err != nil {
+		return nil, err
+	}
+	known, err := knownFiles(conn)
+	if err != nil {
+		return nil, err
+	}
+	supersededBefore, err := conn.queryInt(supersededSQL)
+	if err != nil {
+		return nil, err
+	}
+
+	for i, in := range ins {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		sc, err := scanFile(in.path, in.format != "xlsx")
+		if err != nil {
+			return nil, fmt.Errorf("read %w", err)
+		}
+		if done += sc.size; opt.Progress != nil {
+			opt.Progress(done, total)
+		}
+		if prev, ok := known[sc.sha256]; ok {
+			sum.Duplicates = append(sum.Duplicates, Duplicate{Path: in.path, SHA256: sc.sha256, BatchID: prev.batch, Previous: prev.path})
+			log.Info("already ingested", "file", in.path, "batch", prev.batch, "as", prev.path)
+			continue
+		}
+		known[sc.sha256] = knownFile{batch: batchID, path: in.path}
+		j := &fileJob{c: c, name: in.path, format: in.format, scan: sc}
+		if sc.badAt >= 0 {
+			j.rejectFile(badEncodingError(sc).Error())
+		} else if err := loadRows(conn, ar, j, in.path, batchID, i); err != nil {
+			return nil, err
+		}
+		if err := saveFile(conn, j, batchID); err != nil {
+			return nil, err
+		}
+		fs := FileSummary{Path: in.path, Format: in.format, Encoding: sc.encoding, SHA256: sc.sha256,
+			RowsRead: j.res.rowsRead, Accepted: j.res.accepted, Rejected: j.res.rejected, Skipped: j.res.skipped,
+			WholeFileRejected: j.res.wholeFile, Notes: j.res.notes}
+		sum.Files = append(sum.Files, fs)
+		sum.RowsRead += fs.RowsRead
+		sum.Accepted += fs.Accepted
+		sum.Rejected += fs.Rejected
+		sum.SkippedRows += fs.Skipped
+		sum.Rejections = append(sum.Rejections, j.res.rejections...)
+		log.Info("read", "file", in.path, "rows", fs.RowsRead, "accepted", fs.Accepted, "rejected", fs.Rejected)
+	}
+	if len(sum.Files) == 0 {
+		return sum, nil // nothing new: the deferred rollback leaves the database as it was
+	}
+	supersededAfter, err := conn.queryInt(supersededSQL)
+	if err != nil {
+		return nil, err
+	}
+	sum.Superseded = int64(supersededAfter - supersededBefore)
+	if opt.Strict && sum.Rejected > 0 {
+		return sum, ErrRejected
+	}
+	err = conn.exec(`INSERT INTO ingest_batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		batchID, started, time.Now(), len(sum.Files), sum.RowsRead, sum.Accepted, sum.Rejected, sum.Superseded, len(sum.Duplicates), sum.SkippedRows)
+	if err != nil {
+		return nil, err
+	}
+	if opt.BeforeCommit != nil {
+		opt.BeforeCommit()
+	}
+	if err := conn.exec("COMMIT"); err != nil {
+		return nil, fmt.Errorf("commit: %w", err)
+	}
+	committed = true
+	sum.BatchID = batchID
+	return sum, nil
+}
+
+// supersededSQL counts stored reports that a later one for the same (unit, task, period)
+// replaces.
+const supersededSQL = `SELECT count(*) - count(DISTINCT (unit_id, task_no, period)) FROM submissions`
+
+type knownFile struct {
+	batch int
+	path  string
+}
+
+func knownFiles(conn *dconn) (map[string]knownFile, error) {
+	rows, err := conn.query("SELECT file_sha256, batch_id, source_file FROM ingest_files")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]knownFile{}
+	for _, r := range rows {
+		out[r[0].(string)] = knownFile{batch: int(r[1].(int32)), path: r[2].(string)}
+	}
+	return out, nil
+}
+
+// loadRows streams a file's accepted rows into submissions through an Arrow view, and
+// stores its rejections.
+func loadRows(conn *dconn, ar *duckdb.Arrow, j *fileJob, path string, batchID, n int) error {
+	ctx := conn.ctx
+	ch := make(chan arrow.RecordBatch, 1)
+	done := make(chan error, 1)
+	go func() {
+		defer close(ch)
+		done <- j.read(ctx, path, func(b arrow.RecordBatch) error {
+			select {
+			case ch <- b:
+				return nil
+			case <-ctx.Done():
+				b.Release()
+				return ctx.Err()
+			}
+		})
+	}()
+	rr := newChanReader(ch, func() error { return nil })
+	view := fmt.Sprintf("plantrack_incoming_%d", n)
+	release, err := ar.RegisterView(rr, view)
+	if err != nil {
+		for b := range ch {
+			b.Release()
+		}
+		<-done
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	insErr := conn.exec(`INSERT INTO submissions
+		SELECT unit_id, unit_name, unit_raw, task_no, period, status, progress_pct, achieved, notes,
+		       evidence, submitted_on, flags, ?, ?, source_sheet, source_row, ?
+		FROM `+view, batchID, path, j.scan.sha256)
+	for b := range ch { // the INSERT stopped early: let the reader finish
+		b.Release()
+	}
+	readErr := <-done
+	release()
+	if dropErr := conn.exec("DROP VIEW IF EXISTS " + view); insErr == nil {
+		insErr = dropErr
+	}
+	if readErr != nil {
+		return fmt.Errorf("%s: %w", path, readErr)
+	}
+	if insErr != nil {
+		return fmt.Errorf("%s: store rows: %w", path, insErr)
+	}
+	return nil
+}
+
+// saveFile records a file and its rejections.
+func saveFile(conn *dconn, j *fileJob, batchID int) error {
+	status := "ingested"
+	if j.res.wholeFile {
+		status = "rejected"
+	}
+	enc := j.scan.encoding
+	err := conn.exec(`INSERT INTO ingest_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		batchID, j.name, j.scan.sha256, j.format, enc, status, j.res.rowsRead, j.res.accepted, j.res.rejected, j.res.skipped)
+	if err != nil {
+		return err
+	}
+	const perStmt = 500
+	rej := j.res.rejections
+	for len(rej) > 0 {
+		n := min(perStmt, len(rej))
+		q := "INSERT INTO rejected_rows VALUES "
+		args := make([]any, 0, n*10)
+		for i, r := range rej[:n] {
+			if i > 0 {
+				q += ","
+			}
+			q += "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			args = append(args, batchID, r.File, r.Sheet, r.Row, r.Column, r.Value, r.Reason, r.Code, r.Raw, j.scan.sha256)
+		}
+		if err := conn.exec(q, args...); err != nil {
+			return fmt.Errorf("store rejected rows: %w", err)
+		}
+		rej = rej[n:]
+	}
+	return nil
+}
+
+// dconn runs statements on one driver connection: the batch's transaction lives on it.
+type dconn struct {
+	ctx context.Context
+	c   driver.Conn
+}
+
+func named(args []any) []driver.NamedValue {
+	nv := make([]driver.NamedValue, len(args))
+	for i, a := range args {
+		nv[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+	}
+	return nv
+}
+
+func (d *dconn) exec(q string, args ...any) error {
+	_, err := d.c.(driver.ExecerContext).ExecContext(d.ctx, q, named(args))
+	return err
+}
+
+func (d *dconn) query(q string, args ...any) ([][]driver.Value, error) {
+	rows, err := d.c.(driver.QueryerContext).QueryContext(d.ctx, q, named(args))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][]driver.Value
+	for {
+		vals := make([]driver.Value, len(rows.Columns()))
+		if err := rows.Next(vals); err != nil {
+			if errors.Is(err, io.EOF) {
+				return out, nil
+			}
+			return nil, err
+		}
+		out = append(out, vals)
+	}
+}
+
+func (d *dconn) queryInt(q string, args ...any) (int, error) {
+	rows, err := d.query(q, args...)
+	if err != nil {
+		return 0, err
+	}
+	if len(rows) != 1 || len(rows[0]) != 1 {
+		return 0, fmt.Errorf("%s: want one value", q)
+	}
+	switch v := rows[0][0].(type) {
+	case int64:
+		return int(v), nil
+	case int32:
+		return int(v), nil
+	case nil:
+		return 0, nil
+	default:
+		return 0, fmt.Errorf("%s: got %T", q, v)
+	}
+}

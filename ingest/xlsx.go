@@ -1,0 +1,237 @@
+package ingest
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/xuri/excelize/v2"
+)
+
+// Limits that keep a hostile or broken workbook from taking the machine's memory: a real
+// submission unpacks to a few hundred kilobytes.
+const (
+	xlsxUnzipLimit = 256 << 20 // all parts together, unpacked
+	xlsxXMLInRAM   = 16 << 20  // larger sheets are spooled to a temporary file by excelize
+)
+
+// openXLSX checks that a file is really a workbook of sane size before excelize reads it.
+func openXLSX(path string) (*excelize.File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	head := make([]byte, 8)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	switch {
+	case bytes.HasPrefix(head, []byte("\xD0\xCF\x11\xE0")):
+		return nil, fmt.Errorf("an Excel 97-2003 (.xls) workbook or other OLE file: open it in Excel and save it as .xlsx")
+	case !bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return nil, fmt.Errorf("not an xlsx workbook: it starts with %q, not a zip header", head)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	zr, err := zip.NewReader(f, st.Size())
+	if err != nil {
+		return nil, fmt.Errorf("not an xlsx workbook: %w", err)
+	}
+	var total uint64
+	hasWorkbook := false
+	for _, zf := range zr.File {
+		total += zf.UncompressedSize64
+		if zf.Name == "xl/workbook.xml" {
+			hasWorkbook = true
+		}
+	}
+	if total > xlsxUnzipLimit {
+		return nil, fmt.Errorf("refused: it would unpack to %d MB (the limit is %d MB); a real submission is far smaller", total>>20, xlsxUnzipLimit>>20)
+	}
+	if !hasWorkbook {
+		return nil, fmt.Errorf("not an xlsx workbook: the zip holds no xl/workbook.xml")
+	}
+	// archive/zip refuses entries that unpack to more than their header says, so the
+	// limit above holds for what excelize reads too.
+	return excelize.OpenFile(path, excelize.Options{RawCellValue: true, UnzipSizeLimit: xlsxUnzipLimit, UnzipXMLSizeLimit: xlsxXMLInRAM})
+}
+
+// readXLSX reads every sheet that has a header; sheets without one (instructions, notes)
+// are listed in the result, not silently passed over.
+func (j *fileJob) readXLSX(ctx context.Context, path string, emit func(arrow.RecordBatch) error) error {
+	wb, err := openXLSX(path)
+	if err != nil {
+		j.rejectFile(err.Error())
+		return nil
+	}
+	defer wb.Close()
+	props, err := wb.GetWorkbookProps()
+	if err != nil {
+		j.rejectFile(fmt.Sprintf("unreadable workbook: %v", err))
+		return nil
+	}
+	date1904 := props.Date1904 != nil && *props.Date1904
+	bb := newBatchBuilder()
+	defer bb.release()
+	found := false
+	for _, sheet := range wb.GetSheetList() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rows, err := sheetRows(wb, sheet, date1904)
+		if err != nil {
+			j.rejectFile(fmt.Sprintf("sheet %s: %v", sheet, err))
+			return nil
+		}
+		l, at, err := findHeader(rows)
+		if err != nil {
+			j.res.notes = append(j.res.notes, fmt.Sprintf("sheet %s: no header row, not read", sheet))
+			continue
+		}
+		if miss := l.missingColumns(); len(miss) > 0 {
+			j.res.reject(Rejection{File: j.name, Sheet: sheet, Reason: fmt.Sprintf("no %s column and no %s line above the header: the sheet is not read", miss[0], miss[0]), Code: ReasonFile, Raw: "{}"})
+			continue
+		}
+		found = true
+		j.layout = l
+		for i := at + 1; i < len(rows); i++ {
+			j.row(rows[i], sheet, i+1, bb, &j.res)
+		}
+		if b := bb.finish(); b != nil {
+			if err := emit(b); err != nil {
+				return err
+			}
+		}
+	}
+	if !found && len(j.res.rejections) == 0 {
+		j.rejectFile("no sheet has a header row with 任务序号")
+	}
+	return nil
+}
+
+// sheetRows returns a sheet's cells as text the normalizers read: dates as 2021-07-05,
+// percent cells as 85%, numbers as written, and every cell of a merged range holding the
+// range's value (excelize gives it to the top-left cell only).
+func sheetRows(wb *excelize.File, sheet string, date1904 bool) ([][]string, error) {
+	rows, err := wb.GetRows(sheet, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, err
+	}
+	formats := map[int]numFormat{}
+	for r, row := range rows {
+		for c, v := range row {
+			if v == "" || !looksNumeric(v) {
+				continue
+			}
+			axis, _ := excelize.CoordinatesToCellName(c+1, r+1)
+			typ, err := wb.GetCellType(sheet, axis)
+			if err != nil || (typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset && typ != excelize.CellTypeDate) {
+				continue // text that looks like a number stays text
+			}
+			style, err := wb.GetCellStyle(sheet, axis)
+			if err != nil {
+				continue
+			}
+			nf, ok := formats[style]
+			if !ok {
+				nf = styleFormat(wb, style)
+				formats[style] = nf
+			}
+			row[c] = formatNumber(v, nf, date1904)
+		}
+	}
+	merges, err := wb.GetMergeCells(sheet, true)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range merges {
+		c0, r0, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
+		c1, r1, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
+		if err1 != nil || err2 != nil || r0 > len(rows) {
+			continue
+		}
+		v := ""
+		if c0-1 < len(rows[r0-1]) {
+			v = rows[r0-1][c0-1]
+		}
+		for r := r0; r <= r1 && r <= len(rows); r++ {
+			for len(rows[r-1]) < c1 {
+				rows[r-1] = append(rows[r-1], "")
+			}
+			for c := c0; c <= c1; c++ {
+				rows[r-1][c-1] = v
+			}
+		}
+	}
+	return rows, nil
+}
+
+type numFormat int
+
+const (
+	fmtNumber numFormat = iota
+	fmtPercent
+	fmtDate
+)
+
+// Built-in number formats (ECMA-376 18.8.30) that are dates, including the CJK ones.
+func builtinDate(id int) bool {
+	return (id >= 14 && id <= 22) || (id >= 27 && id <= 36) || (id >= 45 && id <= 47) || (id >= 50 && id <= 58)
+}
+
+var (
+	quotedRE   = regexp.MustCompile(`"[^"]*"|\[[^\]]*\]|\\.`)
+	dateCodeRE = regexp.MustCompile(`[yYdD]|[mM].*[dDyY]|[yYdD].*[mM]`)
+)
+
+func styleFormat(wb *excelize.File, style int) numFormat {
+	st, err := wb.GetStyle(style)
+	if err != nil || st == nil {
+		return fmtNumber
+	}
+	code := ""
+	if st.CustomNumFmt != nil {
+		code = quotedRE.ReplaceAllString(*st.CustomNumFmt, "")
+	}
+	switch {
+	case st.NumFmt == 9 || st.NumFmt == 10 || strings.Contains(code, "%"):
+		return fmtPercent
+	case builtinDate(st.NumFmt) || (code != "" && dateCodeRE.MatchString(code)):
+		return fmtDate
+	}
+	return fmtNumber
+}
+
+func looksNumeric(s string) bool {
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
+}
+
+func formatNumber(raw string, nf numFormat, date1904 bool) string {
+	v, err := strconv.ParseFloat(raw, 64)
+	if err != nil {
+		return raw
+	}
+	switch nf {
+	case fmtPercent:
+		// 0.85 formatted as a percentage means 85; round away float noise (0.85*100 = 85.00000000000001).
+		return strconv.FormatFloat(math.Round(v*100*1e9)/1e9, 'f', -1, 64) + "%"
+	case fmtDate:
+		t, err := excelize.ExcelDateToTime(v, date1904)
+		if err != nil {
+			return raw
+		}
+		return t.Format("2006-01-02")
+	}
+	return raw
+}

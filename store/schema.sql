@@ -1,0 +1,100 @@
+-- The database contract (DESIGN.md "Database contract"). Tables only: the metrics views are
+-- the SQL models of package transform. Statements are idempotent: they run on every open.
+
+-- The plan catalog, replaced by each ingest from the plan it was given.
+CREATE TABLE IF NOT EXISTS plan (
+    title       VARCHAR NOT NULL,
+    year        INTEGER NOT NULL,
+    source_file VARCHAR NOT NULL,
+    sha256      VARCHAR NOT NULL   -- of the plan text: identifies the plan in templates
+);
+CREATE TABLE IF NOT EXISTS sections (
+    section_no    INTEGER PRIMARY KEY,
+    section_title VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tasks (
+    task_no      INTEGER PRIMARY KEY,
+    section_no   INTEGER NOT NULL,
+    label        VARCHAR NOT NULL,
+    task_text    VARCHAR NOT NULL,
+    lead_units   VARCHAR[] NOT NULL,
+    responsible  VARCHAR[] NOT NULL,  -- the plan's phrases
+    target_what  VARCHAR,             -- the first numeric target, if any:
+    target_min   DOUBLE,              -- achieved >= target_min counts as completed
+    target_unit  VARCHAR
+);
+CREATE TABLE IF NOT EXISTS units (
+    unit_id    VARCHAR PRIMARY KEY,
+    unit_name  VARCHAR NOT NULL,
+    unit_kind  VARCHAR NOT NULL,
+    aliases    VARCHAR[] NOT NULL,
+    sort_order INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS assignments (
+    task_no INTEGER NOT NULL,
+    unit_id VARCHAR NOT NULL,
+    role    VARCHAR NOT NULL,   -- lead | responsible
+    via     VARCHAR NOT NULL,   -- the plan's phrase it came from
+    PRIMARY KEY (task_no, unit_id)
+);
+
+-- One row per `plantrack ingest` that added something.
+CREATE TABLE IF NOT EXISTS ingest_batches (
+    batch_id     INTEGER PRIMARY KEY,
+    started_at   TIMESTAMP NOT NULL,
+    finished_at  TIMESTAMP NOT NULL,
+    files        INTEGER NOT NULL,  -- files read in this batch (not counting duplicates)
+    rows_read    BIGINT NOT NULL,
+    accepted     BIGINT NOT NULL,
+    rejected     BIGINT NOT NULL,
+    superseded   BIGINT NOT NULL,   -- earlier reports this batch superseded
+    duplicates   INTEGER NOT NULL,  -- files skipped: their content was already ingested
+    skipped_rows BIGINT NOT NULL    -- blank, note and totals rows: not submissions
+);
+-- One row per file content ingested; file_sha256 makes ingest idempotent.
+CREATE TABLE IF NOT EXISTS ingest_files (
+    batch_id     INTEGER NOT NULL,
+    source_file  VARCHAR NOT NULL,
+    file_sha256  VARCHAR NOT NULL,
+    format       VARCHAR NOT NULL,  -- csv | xlsx | json
+    encoding     VARCHAR NOT NULL,  -- utf-8 | utf-8-bom | gb18030 | ''
+    status       VARCHAR NOT NULL,  -- ingested | rejected (the whole file)
+    rows_read    BIGINT NOT NULL,
+    accepted     BIGINT NOT NULL,
+    rejected     BIGINT NOT NULL,
+    skipped_rows BIGINT NOT NULL
+);
+-- Accepted rows, normalized, with lineage. Later reports supersede earlier ones for the
+-- same (unit, task, period) in the metrics; all stay here.
+CREATE TABLE IF NOT EXISTS submissions (
+    unit_id      VARCHAR NOT NULL,
+    unit_name    VARCHAR NOT NULL,   -- canonical
+    unit_raw     VARCHAR NOT NULL,   -- as the file wrote it
+    task_no      INTEGER NOT NULL,
+    period       VARCHAR NOT NULL,   -- 2021Q2
+    status       VARCHAR NOT NULL,   -- not_started | in_progress | completed
+    progress_pct DOUBLE,             -- 0-100; NULL when not given
+    achieved     DOUBLE,             -- count towards the task's numeric target
+    notes        VARCHAR,
+    evidence     VARCHAR,
+    submitted_on DATE,
+    flags        VARCHAR[] NOT NULL, -- accepted but worth a look: see ingest.Flag*
+    batch_id     INTEGER NOT NULL,
+    source_file  VARCHAR NOT NULL,
+    source_sheet VARCHAR NOT NULL,   -- '' for CSV and JSON
+    source_row   INTEGER NOT NULL,   -- 1-based line, sheet row or JSON array index
+    file_sha256  VARCHAR NOT NULL
+);
+-- Rows that could not be accepted, with the whole original row. Nothing is dropped.
+CREATE TABLE IF NOT EXISTS rejected_rows (
+    batch_id     INTEGER NOT NULL,
+    source_file  VARCHAR NOT NULL,
+    source_sheet VARCHAR NOT NULL,
+    source_row   INTEGER NOT NULL,   -- 0: the whole file
+    "column"     VARCHAR NOT NULL,   -- the file's header for the bad value ('' for the whole file)
+    value        VARCHAR NOT NULL,
+    reason       VARCHAR NOT NULL,
+    reason_code  VARCHAR NOT NULL,   -- stable key for grouping: see ingest.Reason*
+    raw          VARCHAR NOT NULL,   -- JSON object: header -> original text
+    file_sha256  VARCHAR NOT NULL
+);
