@@ -45,10 +45,10 @@ type Summary struct {
 
 // FileSummary is what one file gave.
 type FileSummary struct {
-	Path, Format, Encoding, SHA256       string
+	Path, Format, Encoding, SHA256        string
 	RowsRead, Accepted, Rejected, Skipped int64
-	WholeFileRejected                    bool
-	Notes                                []string // sheets not read, and why
+	WholeFileRejected                     bool
+	Notes                                 []string // sheets not read, and why
 }
 
 // Duplicate is a file whose exact content an earlier batch (or an earlier file of this
