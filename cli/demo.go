@@ -1,54 +1,63 @@
 package cli
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
+
+	"plantrack/ingest"
+	"plantrack/sample"
+	"plantrack/store"
 )
 
 func newDemoCmd(e *env) *cobra.Command {
 	out := "out"
+	seed := int64(sample.DefaultSeed)
 	cmd := &cobra.Command{
-		Use:   "demo",
-		Short: "Run the whole job on the built-in Liaocheng 2021 plan and sample data",
-		Long: `Run the whole job on the built-in Liaocheng 2021 plan: parse the plan, expand its unit
-phrases into assignments, and write the results to --out.`,
+		Use:   "demo [--out DIR]",
+		Short: "Run the whole job on the built-in Liaocheng 2021 plan and a generated sample year",
+		Long: `Run the whole job on the built-in Liaocheng 2021 plan: generate a realistic year of
+submissions (CSV in UTF-8 and GBK, XLSX, JSON, with the habits of real offices) into
+DIR/submissions, ingest them into DIR/plantrack.duckdb, and print what came of it.
+The same seed always gives the same files. An existing DIR/plantrack.duckdb is replaced.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := loadCatalog(planFiles{})
+			c, err := loadGoodCatalog(e, planFiles{})
 			if err != nil {
 				return err
 			}
-			if err := reportProblems(e.stderr, c.problems); err != nil {
-				return err
-			}
-			if err := os.MkdirAll(out, 0o755); err != nil {
-				return err
-			}
-			var js, cs bytes.Buffer
-			if err := writeJSON(&js, c.Catalog); err != nil {
-				return err
-			}
-			if err := writeAssignmentsCSV(&cs, c.assignments); err != nil {
-				return err
-			}
-			files := map[string][]byte{"catalog.json": js.Bytes(), "assignments.csv": cs.Bytes()}
-			for _, name := range []string{"catalog.json", "assignments.csv"} {
-				if err := os.WriteFile(filepath.Join(out, name), files[name], 0o644); err != nil {
+			subDir := filepath.Join(out, "submissions")
+			dbPath := filepath.Join(out, "plantrack.duckdb")
+			for _, p := range []string{subDir, dbPath, dbPath + ".wal"} {
+				if err := os.RemoveAll(p); err != nil {
 					return err
 				}
 			}
-			fmt.Fprintf(e.stdout, "%s: %d 个部分, %d 项任务, %d 项分工\n\n", c.Title, len(c.Sections), len(c.Tasks), len(c.assignments))
-			if err := writeKindCounts(e.stdout, c); err != nil {
+			man, err := sample.Generate(subDir, c.Catalog, c.reg, c.assignments, sample.Options{Seed: seed})
+			if err != nil {
+				return fmt.Errorf("generate samples: %w", err)
+			}
+			fmt.Fprintf(e.stdout, "%s: %d 个部分, %d 项任务, %d 项分工\n", c.Title, len(c.Sections), len(c.Tasks), len(c.assignments))
+			fmt.Fprintf(e.stdout, "generated %d sample files in %s\n", len(man.Files), subDir)
+
+			db, err := store.Open(cmd.Context(), dbPath)
+			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "\nwrote %s and %s\n", filepath.Join(out, "catalog.json"), filepath.Join(out, "assignments.csv"))
+			defer db.Close()
+			sum, err := ingest.Ingest(cmd.Context(), db, c.ingestPlan(), []string{subDir}, ingest.Options{Log: e.log})
+			if err != nil {
+				return err
+			}
+			printRejections(e.stderr, sum.Rejections)
+			printSummary(e.stdout, sum, true, e.verbose)
+			fmt.Fprintf(e.stdout, "database: %s (try: plantrack sql --db %s 'SELECT * FROM rejected_rows')\n", dbPath, dbPath)
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&out, "out", out, "folder to write the results to")
+	cmd.Flags().StringVar(&out, "out", out, "folder for the sample submissions, the database and the reports")
+	cmd.Flags().Int64Var(&seed, "seed", seed, "sample generator seed")
 	return cmd
 }

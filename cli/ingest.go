@@ -57,7 +57,7 @@ like compiler errors. A file already ingested (same content) adds nothing.`,
 			sum, err := ingest.Ingest(cmd.Context(), db, c.ingestPlan(), args, opt)
 			if sum != nil {
 				printRejections(e.stderr, sum.Rejections)
-				printSummary(e.stdout, sum, err == nil)
+				printSummary(e.stdout, sum, err == nil, e.verbose)
 			}
 			if errors.Is(err, ingest.ErrRejected) {
 				return &exitError{code: ExitRejected, err: err}
@@ -81,17 +81,24 @@ func printRejections(w io.Writer, rs []ingest.Rejection) {
 	}
 }
 
-func printSummary(w io.Writer, s *ingest.Summary, ok bool) {
+func printSummary(w io.Writer, s *ingest.Summary, ok, verbose bool) {
 	for _, sk := range s.Skipped {
 		fmt.Fprintf(w, "skipped %s: %s\n", sk.Path, sk.Reason)
 	}
 	for _, d := range s.Duplicates {
 		fmt.Fprintf(w, "already ingested %s: same content as %s (batch %d)\n", d.Path, d.Previous, d.BatchID)
 	}
+	notes := 0
 	for _, f := range s.Files {
 		for _, n := range f.Notes {
-			fmt.Fprintf(w, "%s: %s\n", f.Path, n)
+			notes++
+			if verbose {
+				fmt.Fprintf(w, "%s: %s\n", f.Path, n)
+			}
 		}
+	}
+	if notes > 0 && !verbose {
+		fmt.Fprintf(w, "%d sheets hold no header row (instructions, notes) and were not read; -v lists them\n", notes)
 	}
 	rejectedFiles := 0
 	for _, f := range s.Files {

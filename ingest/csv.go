@@ -14,9 +14,10 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 )
 
-// chunkSize is how much of a CSV one worker parses at a time: big enough that DuckDB gets
-// batches of tens of thousands of rows, small enough that memory stays flat.
-const chunkSize = 4 << 20
+// chunkBytes is how much of a CSV one worker parses at a time: big enough that DuckDB gets
+// batches of tens of thousands of rows, small enough that memory stays flat. (A variable
+// so tests can cut files into tiny chunks.)
+var chunkBytes = 4 << 20
 
 // csvChunk is a run of whole CSV records.
 type csvChunk struct {
@@ -47,7 +48,7 @@ func (j *fileJob) readCSV(ctx context.Context, path string, emit func(arrow.Reco
 	}
 	go func() {
 		defer close(chunks)
-		splitErr <- splitCSV(ctx, f, *first, chunks)
+		splitErr <- splitCSV(ctx, f, j.scan.size, *first, chunks)
 	}()
 
 	type out struct {
@@ -97,10 +98,13 @@ func (j *fileJob) readCSV(ctx context.Context, path string, emit func(arrow.Reco
 	return j.res.err
 }
 
+// headerWindow is how much of a file the header must be found in.
+const headerWindow = 1 << 20
+
 // firstChunk reads the start of the file and finds the header. It returns nil when the
 // file has no header (the file is rejected whole).
 func (j *fileJob) firstChunk(f *os.File) (*csvChunk, error) {
-	buf := make([]byte, chunkSize)
+	buf := make([]byte, min(int64(max(headerWindow, chunkBytes)), j.scan.size))
 	n, err := io.ReadFull(f, buf)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		return nil, err
@@ -134,8 +138,9 @@ func (j *fileJob) firstChunk(f *os.File) (*csvChunk, error) {
 }
 
 // splitCSV cuts the rest of the file into chunks that end at a newline outside quotes.
-func splitCSV(ctx context.Context, f *os.File, first csvChunk, chunks chan<- csvChunk) error {
+func splitCSV(ctx context.Context, f *os.File, size int64, first csvChunk, chunks chan<- csvChunk) error {
 	pending := first.data
+	left := size - int64(len(first.data)) // what is still to read (the BOM aside)
 	line, skip := first.line, first.skip
 	inQuote := false
 	eof := false
@@ -143,9 +148,13 @@ func splitCSV(ctx context.Context, f *os.File, first csvChunk, chunks chan<- csv
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if !eof && len(pending) < chunkSize {
-			buf := make([]byte, chunkSize)
+		if left <= 0 {
+			eof = true
+		}
+		if !eof && len(pending) < chunkBytes {
+			buf := make([]byte, max(0, min(int64(chunkBytes), left)))
 			n, err := io.ReadFull(f, buf)
+			left -= int64(n)
 			pending = append(pending, buf[:n]...)
 			if err != nil {
 				if !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {

@@ -54,7 +54,7 @@ func (j *fileJob) readJSON(ctx context.Context, path string, emit func(arrow.Rec
 		keys, vals, dup, err := objectFields(elem)
 		if err != nil {
 			j.res.rowsRead++
-			j.res.reject(Rejection{File: j.name, Row: n, Value: clipText(string(elem), 80), Reason: err.Error(), Code: ReasonFile, Raw: rawJSON([]string{"value"}, []string{string(elem)})})
+			j.res.reject(Rejection{File: j.name, Row: n, Value: clipText(string(elem), 80), Reason: err.Error(), Code: ReasonNotObject, Raw: rawJSON([]string{"value"}, []string{string(elem)})})
 			continue
 		}
 		if dup != "" {

@@ -91,6 +91,7 @@ const (
 	ReasonAchieved    = "bad_achieved"  // not a non-negative count
 	ReasonDate        = "bad_date"      // not a date
 	ReasonDuplicate   = "duplicate_key" // JSON object with the same key twice
+	ReasonNotObject   = "not_an_object" // a JSON array element that is not an object
 )
 
 // record is an accepted, normalized row.
@@ -526,8 +527,9 @@ func classify(l *layout, cells []string) rowKind {
 			return totalRow
 		}
 	}
-	for _, p := range []string{"注:", "注：", "注", "说明", "备注", "填表说明", "填报说明", "填表人", "审核人", "联系人", "联系电话"} {
-		if strings.HasPrefix(first, fold(p)) && task == "" {
+	// The task cell holds no number here: a row opening with 注 or 填表人 is a note.
+	for _, p := range []string{"注", "说明", "备注", "填表说明", "填报说明", "填表人", "审核人", "联系人", "联系电话"} {
+		if strings.HasPrefix(first, p) {
 			return noteRow
 		}
 	}

@@ -36,8 +36,10 @@ func openXLSX(path string) (*excelize.File, error) {
 	switch {
 	case bytes.HasPrefix(head, []byte("\xD0\xCF\x11\xE0")):
 		return nil, fmt.Errorf("an Excel 97-2003 (.xls) workbook or other OLE file: open it in Excel and save it as .xlsx")
+	case !bytes.HasPrefix(head, []byte("PK\x03\x04")) && looksLikeText(head):
+		return nil, fmt.Errorf("not an xlsx workbook but a text file (a CSV named .xlsx?): rename it to .csv")
 	case !bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		return nil, fmt.Errorf("not an xlsx workbook: it starts with %q, not a zip header", head)
+		return nil, fmt.Errorf("not an xlsx workbook: it starts with bytes % x, not a zip header", head)
 	}
 	st, err := f.Stat()
 	if err != nil {
@@ -234,4 +236,14 @@ func formatNumber(raw string, nf numFormat, date1904 bool) string {
 		return t.Format("2006-01-02")
 	}
 	return raw
+}
+
+// looksLikeText: the first bytes are printable ASCII or the start of UTF-8/GBK text.
+func looksLikeText(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\r' && c != '\n' {
+			return false
+		}
+	}
+	return len(b) > 0
 }
