@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"fmt"
+	"slices"
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -8,15 +10,21 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
+// Dictionary types for the columns with few values: a row carries a small index, not a
+// copy of the text, and DuckDB reads them as dictionary vectors.
+var (
+	unitDict  = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int16, ValueType: arrow.BinaryTypes.String}
+	smallDict = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int8, ValueType: arrow.BinaryTypes.String}
+)
+
 // rowSchema is the Arrow form of accepted rows as they flow into DuckDB. The per-file
 // lineage (batch, file, sha256) is added by the INSERT, not repeated in every row.
 var rowSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "unit_id", Type: arrow.BinaryTypes.String},
-	{Name: "unit_name", Type: arrow.BinaryTypes.String},
-	{Name: "unit_raw", Type: arrow.BinaryTypes.String},
+	{Name: "unit_id", Type: unitDict},
+	{Name: "unit_name", Type: unitDict},
 	{Name: "task_no", Type: arrow.PrimitiveTypes.Int32},
-	{Name: "period", Type: arrow.BinaryTypes.String},
-	{Name: "status", Type: arrow.BinaryTypes.String},
+	{Name: "period", Type: smallDict},
+	{Name: "status", Type: smallDict},
 	{Name: "progress_pct", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
 	{Name: "achieved", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
 	{Name: "notes", Type: arrow.BinaryTypes.String, Nullable: true},
@@ -27,14 +35,40 @@ var rowSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "source_row", Type: arrow.PrimitiveTypes.Int32},
 }, nil)
 
+// dicts are the dictionaries of one plan: unit ids and names in registry order, the plan
+// year's four periods, the three statuses.
+type dicts struct {
+	unitIDs, unitNames, periods, statuses arrow.Array
+}
+
+var statusOrder = []string{NotStarted, InProgress, Completed}
+
+func newDicts(p Plan) *dicts {
+	str := func(vals []string) arrow.Array {
+		b := array.NewStringBuilder(memory.DefaultAllocator)
+		defer b.Release()
+		b.AppendValues(vals, nil)
+		return b.NewArray()
+	}
+	var ids, names, periods []string
+	for _, u := range p.Registry.Units {
+		ids = append(ids, u.ID)
+		names = append(names, u.Name)
+	}
+	for q := 1; q <= 4; q++ {
+		periods = append(periods, fmt.Sprintf("%dQ%d", p.Catalog.Year, q))
+	}
+	return &dicts{unitIDs: str(ids), unitNames: str(names), periods: str(periods), statuses: str(statusOrder)}
+}
+
 // batchBuilder appends records to Arrow columns.
 type batchBuilder struct {
-	b     *array.RecordBuilder
+	d     *dicts
 	n     int
-	unit  [3]*array.StringBuilder
+	unit  *array.Int16Builder
 	task  *array.Int32Builder
-	per   *array.StringBuilder
-	stat  *array.StringBuilder
+	per   *array.Int8Builder
+	stat  *array.Int8Builder
 	prog  *array.Float64Builder
 	ach   *array.Float64Builder
 	notes *array.StringBuilder
@@ -47,35 +81,33 @@ type batchBuilder struct {
 	memo  *memo // the normalizer cache of the worker that owns this builder
 }
 
-func newBatchBuilder() *batchBuilder {
-	b := array.NewRecordBuilder(memory.DefaultAllocator, rowSchema)
-	fb := b.Field(11).(*array.ListBuilder)
+func newBatchBuilder(d *dicts) *batchBuilder {
+	mem := memory.DefaultAllocator
+	fb := array.NewListBuilder(mem, arrow.BinaryTypes.String)
 	return &batchBuilder{
-		b:     b,
-		unit:  [3]*array.StringBuilder{b.Field(0).(*array.StringBuilder), b.Field(1).(*array.StringBuilder), b.Field(2).(*array.StringBuilder)},
-		task:  b.Field(3).(*array.Int32Builder),
-		per:   b.Field(4).(*array.StringBuilder),
-		stat:  b.Field(5).(*array.StringBuilder),
-		prog:  b.Field(6).(*array.Float64Builder),
-		ach:   b.Field(7).(*array.Float64Builder),
-		notes: b.Field(8).(*array.StringBuilder),
-		evid:  b.Field(9).(*array.StringBuilder),
-		date:  b.Field(10).(*array.Date32Builder),
+		d:     d,
+		unit:  array.NewInt16Builder(mem),
+		task:  array.NewInt32Builder(mem),
+		per:   array.NewInt8Builder(mem),
+		stat:  array.NewInt8Builder(mem),
+		prog:  array.NewFloat64Builder(mem),
+		ach:   array.NewFloat64Builder(mem),
+		notes: array.NewStringBuilder(mem),
+		evid:  array.NewStringBuilder(mem),
+		date:  array.NewDate32Builder(mem),
 		flags: fb,
 		flagv: fb.ValueBuilder().(*array.StringBuilder),
-		sheet: b.Field(12).(*array.StringBuilder),
-		row:   b.Field(13).(*array.Int32Builder),
+		sheet: array.NewStringBuilder(mem),
+		row:   array.NewInt32Builder(mem),
 	}
 }
 
 func (bb *batchBuilder) add(r *record) {
 	bb.n++
-	bb.unit[0].Append(r.unitID)
-	bb.unit[1].Append(r.unitName)
-	bb.unit[2].Append(r.unitRaw)
+	bb.unit.Append(int16(r.unitOrder))
 	bb.task.Append(r.taskNo)
-	bb.per.Append(r.period)
-	bb.stat.Append(r.status)
+	bb.per.Append(int8(r.period[5] - '1'))
+	bb.stat.Append(int8(slices.Index(statusOrder, r.status)))
 	appendFloat(bb.prog, r.progress, r.hasProgress)
 	appendFloat(bb.ach, r.achieved, r.hasAchieved)
 	appendText(bb.notes, r.notes)
@@ -114,11 +146,35 @@ func (bb *batchBuilder) finish() arrow.RecordBatch {
 	if bb.n == 0 {
 		return nil
 	}
+	n := bb.n
 	bb.n = 0
-	return bb.b.NewRecordBatch()
+	dict := func(t *arrow.DictionaryType, idx arrow.Array, values arrow.Array) arrow.Array {
+		defer idx.Release()
+		return array.NewDictionaryArray(t, idx, values)
+	}
+	unitIdx := bb.unit.NewArray()
+	unitIdx.Retain() // used by two columns
+	cols := []arrow.Array{
+		dict(unitDict, unitIdx, bb.d.unitIDs),
+		dict(unitDict, unitIdx, bb.d.unitNames),
+		bb.task.NewArray(),
+		dict(smallDict, bb.per.NewArray(), bb.d.periods),
+		dict(smallDict, bb.stat.NewArray(), bb.d.statuses),
+		bb.prog.NewArray(), bb.ach.NewArray(), bb.notes.NewArray(), bb.evid.NewArray(),
+		bb.date.NewArray(), bb.flags.NewArray(), bb.sheet.NewArray(), bb.row.NewArray(),
+	}
+	rec := array.NewRecordBatch(rowSchema, cols, int64(n))
+	for _, c := range cols {
+		c.Release()
+	}
+	return rec
 }
 
-func (bb *batchBuilder) release() { bb.b.Release() }
+func (bb *batchBuilder) release() {
+	for _, b := range []array.Builder{bb.unit, bb.task, bb.per, bb.stat, bb.prog, bb.ach, bb.notes, bb.evid, bb.date, bb.flags, bb.sheet, bb.row} {
+		b.Release()
+	}
+}
 
 // chanReader is an array.RecordReader over batches arriving on a channel, so DuckDB pulls
 // rows while workers are still parsing: no file is ever whole in memory.
@@ -156,3 +212,32 @@ func (r *chanReader) Next() bool {
 func (r *chanReader) RecordBatch() arrow.RecordBatch { return r.cur }
 func (r *chanReader) Record() arrow.RecordBatch      { return r.cur }
 func (r *chanReader) Err() error                     { return r.err() }
+
+// rejectedSchema is the Arrow form of rejections on their way to rejected_rows.
+var rejectedSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "source_sheet", Type: arrow.BinaryTypes.String},
+	{Name: "source_row", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "column", Type: arrow.BinaryTypes.String},
+	{Name: "value", Type: arrow.BinaryTypes.String},
+	{Name: "reason", Type: arrow.BinaryTypes.String},
+	{Name: "reason_code", Type: arrow.BinaryTypes.String},
+	{Name: "raw", Type: arrow.BinaryTypes.String},
+}, nil)
+
+func rejectionReader(rs []Rejection) (array.RecordReader, error) {
+	b := array.NewRecordBuilder(memory.DefaultAllocator, rejectedSchema)
+	defer b.Release()
+	str := func(i int) *array.StringBuilder { return b.Field(i).(*array.StringBuilder) }
+	for _, r := range rs {
+		str(0).Append(r.Sheet)
+		b.Field(1).(*array.Int32Builder).Append(int32(r.Row))
+		str(2).Append(r.Column)
+		str(3).Append(r.Value)
+		str(4).Append(r.Reason)
+		str(5).Append(r.Code)
+		str(6).Append(r.Raw)
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	return array.NewRecordReader(rejectedSchema, []arrow.RecordBatch{rec})
+}

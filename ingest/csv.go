@@ -3,13 +3,18 @@ package ingest
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"hash"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 )
@@ -22,33 +27,58 @@ var chunkBytes = 4 << 20
 // csvChunk is a run of whole CSV records.
 type csvChunk struct {
 	data []byte
-	line int // file line of data's first byte, 1-based
-	skip int // records at the start that are the header or above it
+	line int    // file line of data's first byte, 1-based
+	skip int    // records at the start that are the header or above it
+	enc  string // how to decode it
 }
 
 // readCSV streams a CSV file through the workers: a splitter cuts it into chunks at
-// record boundaries, workers decode, parse and validate chunks in parallel, and their
-// Arrow batches go to emit as they are ready. Row order across chunks is not kept: each
-// row carries its line.
+// record boundaries (hashing it and checking its encoding as it goes), workers decode,
+// parse and validate chunks in parallel, and their Arrow batches go to emit as they are
+// ready. Row order across chunks is not kept: each row carries its line. The file's hash
+// and encoding verdict are in j.scan when it returns: a caller must drop what was emitted
+// if the file turns out to be a duplicate or not text (Ingest does, in its transaction).
 func (j *fileJob) readCSV(ctx context.Context, path string, emit func(arrow.RecordBatch) error) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-
-	chunks := make(chan csvChunk, 2)
-	splitErr := make(chan error, 1)
-	first, err := j.firstChunk(f)
+	st, err := f.Stat()
 	if err != nil {
 		return err
 	}
-	if first == nil {
-		return nil // the whole file was rejected
+	sp := &splitter{f: f, left: st.Size(), h: sha256.New(), check: textCheck{badAt: -1}, onBytes: j.onBytes}
+	defer func() { j.scan = sp.result() }()
+
+	first, err := sp.next(max(headerWindow, chunkBytes))
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
 	}
+	if sp.check.badAt >= 0 {
+		return sp.drain()
+	}
+	rows, err := headerRows(bytes.TrimPrefix(first.data, utf8BOM), sp.check.enc)
+	if err != nil {
+		return err
+	}
+	l, at, err := findHeader(rows)
+	if err != nil {
+		j.rejectFile(err.Error())
+		return sp.drain()
+	}
+	if miss := l.missingColumns(); len(miss) > 0 {
+		j.rejectFile(fmt.Sprintf("no %s column and no %s line above the header", miss[0], miss[0]))
+		return sp.drain()
+	}
+	j.layout = l
+	first.skip = at + 1
+
+	chunks := make(chan csvChunk, 2)
+	splitErr := make(chan error, 1)
 	go func() {
 		defer close(chunks)
-		splitErr <- splitCSV(ctx, f, j.scan.size, *first, chunks)
+		splitErr <- sp.run(ctx, first, chunks)
 	}()
 
 	type out struct {
@@ -62,14 +92,11 @@ func (j *fileJob) readCSV(ctx context.Context, path string, emit func(arrow.Reco
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			bb := newBatchBuilder()
+			bb := newBatchBuilder(j.c.dicts)
 			defer bb.release()
 			for ch := range chunks {
 				var o out
-				err := j.parseChunk(ch, bb, &o.res)
-				if err != nil {
-					o.res.err = err
-				}
+				o.res.err = j.parseChunk(ch, bb, &o.res)
 				o.batch = bb.finish()
 				outs <- o
 			}
@@ -98,23 +125,20 @@ func (j *fileJob) readCSV(ctx context.Context, path string, emit func(arrow.Reco
 	return j.res.err
 }
 
+var utf8BOM = []byte("\xEF\xBB\xBF")
+
 // headerWindow is how much of a file the header must be found in.
 const headerWindow = 1 << 20
 
-// firstChunk reads the start of the file and finds the header. It returns nil when the
-// file has no header (the file is rejected whole).
-func (j *fileJob) firstChunk(f *os.File) (*csvChunk, error) {
-	buf := make([]byte, min(int64(max(headerWindow, chunkBytes)), j.scan.size))
-	n, err := io.ReadFull(f, buf)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return nil, err
+// headerRows parses the first records of a file's first chunk.
+func headerRows(data []byte, enc string) ([][]string, error) {
+	if enc == encGB18030 {
+		var err error
+		if data, err = decodeGB18030(data); err != nil {
+			return nil, err
+		}
 	}
-	data := bytes.TrimPrefix(buf[:n], []byte("\xEF\xBB\xBF"))
-	text, err := j.decode(data)
-	if err != nil {
-		return nil, err
-	}
-	r := csv.NewReader(bytes.NewReader(text))
+	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord, r.LazyQuotes = -1, true
 	var rows [][]string
 	for len(rows) < headerSearchRows {
@@ -124,61 +148,105 @@ func (j *fileJob) firstChunk(f *os.File) (*csvChunk, error) {
 		}
 		rows = append(rows, rec)
 	}
-	l, at, err := findHeader(rows)
-	if err != nil {
-		j.rejectFile(err.Error())
-		return nil, nil
-	}
-	if miss := l.missingColumns(); len(miss) > 0 {
-		j.rejectFile(fmt.Sprintf("no %s column and no %s line above the header", miss[0], miss[0]))
-		return nil, nil
-	}
-	j.layout = l
-	return &csvChunk{data: data, line: 1, skip: at + 1}, nil
+	return rows, nil
 }
 
-// splitCSV cuts the rest of the file into chunks that end at a newline outside quotes.
-func splitCSV(ctx context.Context, f *os.File, size int64, first csvChunk, chunks chan<- csvChunk) error {
-	pending := first.data
-	left := size - int64(len(first.data)) // what is still to read (the BOM aside)
-	line, skip := first.line, first.skip
-	inQuote := false
-	eof := false
+// splitter reads a CSV file in chunks that end at a newline outside quotes, hashing the
+// bytes and following their encoding on the way.
+type splitter struct {
+	f       *os.File
+	h       hash.Hash
+	check   textCheck
+	size    int64
+	left    int64 // bytes not yet read, by the size the file had when opened
+	pending []byte
+	inQuote bool
+	eof     bool
+	line    int
+	onBytes func(int64)
+}
+
+// next returns the next chunk of at least want bytes (less at the end of the file), or
+// io.EOF when there is none.
+func (sp *splitter) next(want int) (csvChunk, error) {
+	if sp.line == 0 {
+		sp.line = 1
+	}
+	for !sp.eof && len(sp.pending) < want {
+		if sp.left <= 0 {
+			sp.eof = true
+			break
+		}
+		buf := make([]byte, min(int64(want-len(sp.pending)), sp.left))
+		n, err := io.ReadFull(sp.f, buf)
+		sp.h.Write(buf[:n])
+		sp.size += int64(n)
+		sp.left -= int64(n)
+		sp.pending = append(sp.pending, buf[:n]...)
+		if err != nil {
+			if !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+				return csvChunk{}, err
+			}
+			sp.eof = true
+		}
+	}
+	if len(sp.pending) == 0 {
+		return csvChunk{}, io.EOF
+	}
+	cut := len(sp.pending)
+	if !sp.eof {
+		cut, sp.inQuote = recordCut(sp.pending, sp.inQuote)
+	}
+	data := sp.pending[:cut:cut]
+	sp.pending = append([]byte(nil), sp.pending[cut:]...)
+	ch := csvChunk{data: data, line: sp.line, enc: sp.check.enc}
+	sp.check.chunk(data)
+	ch.enc = sp.check.enc
+	sp.line += bytes.Count(data, []byte{'\n'})
+	if sp.onBytes != nil {
+		sp.onBytes(int64(len(data)))
+	}
+	return ch, nil
+}
+
+// run sends first and every following chunk, until the end of the file or of its text.
+func (sp *splitter) run(ctx context.Context, first csvChunk, chunks chan<- csvChunk) error {
+	ch := first
 	for {
+		if sp.check.badAt >= 0 {
+			return sp.drain() // not text in its encoding: the file will be rejected whole
+		}
+		if ch.line == 1 {
+			ch.data = bytes.TrimPrefix(ch.data, utf8BOM)
+		}
+		chunks <- ch
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if left <= 0 {
-			eof = true
-		}
-		if !eof && len(pending) < chunkBytes {
-			buf := make([]byte, max(0, min(int64(chunkBytes), left)))
-			n, err := io.ReadFull(f, buf)
-			left -= int64(n)
-			pending = append(pending, buf[:n]...)
-			if err != nil {
-				if !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-					return err
-				}
-				eof = true
-			}
-		}
-		if len(pending) == 0 {
+		var err error
+		ch, err = sp.next(chunkBytes)
+		if errors.Is(err, io.EOF) {
 			return nil
 		}
-		cut := len(pending)
-		if !eof {
-			cut, inQuote = recordCut(pending, inQuote)
-		}
-		data := pending[:cut:cut]
-		pending = append([]byte(nil), pending[cut:]...)
-		chunks <- csvChunk{data: data, line: line, skip: skip}
-		line += bytes.Count(data, []byte{'\n'})
-		skip = 0
-		if eof && len(pending) == 0 {
-			return nil
+		if err != nil {
+			return err
 		}
 	}
+}
+
+// drain hashes the rest of the file without parsing it.
+func (sp *splitter) drain() error {
+	n, err := io.Copy(sp.h, sp.f)
+	sp.size += n
+	return err
+}
+
+func (sp *splitter) result() fileScan {
+	enc := sp.check.enc
+	if enc == "" {
+		enc = encUTF8 // plain ASCII
+	}
+	return fileScan{sha256: hex.EncodeToString(sp.h.Sum(nil)), size: sp.size, encoding: enc, badAt: sp.check.badAt}
 }
 
 // recordCut finds the end of the last whole record in b (just after a newline outside
@@ -206,42 +274,98 @@ func recordCut(b []byte, startInQuote bool) (int, bool) {
 
 // parseChunk parses and checks one chunk's records.
 func (j *fileJob) parseChunk(ch csvChunk, bb *batchBuilder, res *fileResult) error {
-	text, err := j.decode(ch.data)
+	text, err := decodeAs(ch.data, ch.enc)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", j.name, err)
 	}
-	r := csv.NewReader(bytes.NewReader(text))
-	r.FieldsPerRecord, r.LazyQuotes, r.ReuseRecord = -1, true, true
-	for i := 0; ; i++ {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			return nil
+	n := 0
+	return eachRecord(text, ch.line, func(rec []string, line int, perr error) {
+		n++
+		if perr != nil {
+			res.rowsRead++
+			res.reject(Rejection{File: j.name, Row: line, Reason: "unreadable CSV: " + perr.Error(), Code: ReasonFile, Raw: "{}"})
+			return
 		}
-		line, _ := r.FieldPos(0)
-		row := ch.line + line - 1
+		if n > ch.skip {
+			j.row(rec, "", line, bb, res)
+		}
+	})
+}
+
+// eachRecord calls fn with each record of text and the line it starts on, as
+// encoding/csv (with LazyQuotes) reads them: empty lines are skipped, \r\n ends a line
+// like \n. Lines without a quote, nearly all of them, are split here without
+// encoding/csv's per-byte state machine; a record with quotes is read by encoding/csv.
+func eachRecord(text []byte, firstLine int, fn func(rec []string, line int, err error)) error {
+	var rec []string
+	line := firstLine
+	for pos := 0; pos < len(text); {
+		rest := text[pos:]
+		eol := bytes.IndexByte(rest, '\n')
+		lineBytes, next := rest, len(rest)
+		if eol >= 0 {
+			lineBytes, next = rest[:eol], eol+1
+		}
+		if bytes.IndexByte(lineBytes, '"') < 0 {
+			lineBytes = bytes.TrimSuffix(lineBytes, []byte{'\r'})
+			if len(lineBytes) > 0 {
+				// The cells view the chunk's bytes, which nothing changes while the chunk
+				// is parsed: whatever outlives the chunk (cache keys) is cloned.
+				rec = splitComma(unsafe.String(&lineBytes[0], len(lineBytes)), rec[:0])
+				fn(rec, line, nil)
+			}
+			pos += next
+			line++
+			continue
+		}
+		r := csv.NewReader(bytes.NewReader(rest))
+		r.FieldsPerRecord, r.LazyQuotes = -1, true
+		fields, err := r.Read()
+		used := int(r.InputOffset())
+		if used <= 0 {
+			used = next // never stall on a record the reader could not take
+		}
 		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			res.reject(Rejection{File: j.name, Row: ch.line + pe.StartLine - 1, Reason: "unreadable CSV: " + pe.Err.Error(), Code: ReasonFile, Raw: "{}"})
-			continue
+		switch {
+		case errors.As(err, &pe):
+			fn(nil, line, pe.Err)
+		case err == nil:
+			fn(fields, line, nil)
 		}
-		if err != nil {
-			return err
+		line += bytes.Count(rest[:used], []byte{'\n'})
+		pos += used
+	}
+	return nil
+}
+
+// splitComma splits a quote-free line at its commas.
+func splitComma(s string, out []string) []string {
+	for {
+		i := strings.IndexByte(s, ',')
+		if i < 0 {
+			return append(out, s)
 		}
-		if i < ch.skip {
-			continue
-		}
-		j.row(rec, "", row, bb, res)
+		out = append(out, s[:i])
+		s = s[i+1:]
 	}
 }
 
-// decode converts a chunk to UTF-8.
+// decode converts a file's bytes to UTF-8.
 func (j *fileJob) decode(b []byte) ([]byte, error) {
-	if j.scan.encoding != encGB18030 {
+	out, err := decodeAs(b, j.scan.encoding)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", j.name, err)
+	}
+	return out, nil
+}
+
+func decodeAs(b []byte, enc string) ([]byte, error) {
+	if enc != encGB18030 {
 		return b, nil
 	}
 	out, err := decodeGB18030(b)
 	if err != nil {
-		return nil, fmt.Errorf("%s: decode GB18030: %w", j.name, err)
+		return nil, fmt.Errorf("decode GB18030: %w", err)
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"encoding/binary"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -53,7 +54,6 @@ func scanFile(path string, text bool) (fileScan, error) {
 					sc.encoding = encUTF8BOM
 				}
 				u.feed(chunk, sc.size)
-				g.feed(chunk, sc.size)
 			}
 			sc.size += int64(n)
 			first = false
@@ -70,7 +70,12 @@ func scanFile(path string, text bool) (fileScan, error) {
 		return sc, nil
 	}
 	u.end(sc.size)
-	g.end(sc.size)
+	if u.badAt >= 0 {
+		// Not UTF-8: a second pass checks GB18030 (files this size are small).
+		if err := g.scan(f); err != nil {
+			return sc, err
+		}
+	}
 	switch {
 	case u.badAt < 0 && u.replacementAt < 0:
 		if sc.encoding == "" {
@@ -116,6 +121,25 @@ func (s *utf8State) feed(chunk []byte, off int64) {
 		b = append(append([]byte{}, s.carry...), chunk...)
 		base = off - int64(len(s.carry))
 		s.carry = nil
+	}
+	// Fast path: a valid chunk needs no counting. An incomplete last character waits
+	// for the next chunk.
+	end := len(b)
+	for p := len(b) - 1; p >= 0 && p >= len(b)-utf8.UTFMax; p-- {
+		if utf8.RuneStart(b[p]) {
+			if !utf8.FullRune(b[p:]) {
+				end = p
+			}
+			break
+		}
+	}
+	if utf8.Valid(b[:end]) {
+		if k := bytes.Index(b[:end], []byte("\xEF\xBF\xBD")); k >= 0 && s.replacementAt < 0 {
+			s.replacementAt = base + int64(k)
+		}
+		s.valid++ // the heuristic needs only to know good text was seen
+		s.carry = append(s.carry, b[end:]...)
+		return
 	}
 	i := 0
 	for i < len(b) {
@@ -226,6 +250,27 @@ func (s *gbState) feed(chunk []byte, off int64) {
 	}
 }
 
+// scan validates a whole file from its start.
+func (s *gbState) scan(f *os.File) error {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	buf := make([]byte, 1<<20)
+	var off int64
+	for {
+		n, err := f.Read(buf)
+		s.feed(buf[:n], off)
+		off += int64(n)
+		if err == io.EOF {
+			s.end(off)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
 func (s *gbState) end(size int64) {
 	if !s.started {
 		s.badAt = -1
@@ -239,4 +284,76 @@ func (s *gbState) end(size int64) {
 // at '\n', which in GB18030 is never part of a multi-byte character.
 func decodeGB18030(b []byte) ([]byte, error) {
 	return simplifiedchinese.GB18030.NewDecoder().Bytes(b)
+}
+
+// textCheck follows the encoding of a file read in chunks that end at line ends (so on
+// character boundaries): it is decided by the first chunk holding a non-ASCII byte, and
+// every later chunk must agree.
+type textCheck struct {
+	enc   string // "" while everything has been ASCII
+	badAt int64  // offset of the first byte the encoding does not explain; -1 when none
+	off   int64
+}
+
+func (c *textCheck) chunk(b []byte) {
+	base := c.off
+	c.off += int64(len(b))
+	if c.badAt >= 0 {
+		return
+	}
+	if base == 0 && bytes.HasPrefix(b, utf8BOM) {
+		c.enc = encUTF8BOM
+	}
+	if c.enc == "" && isASCII(b) {
+		return
+	}
+	var u utf8State
+	switch c.enc {
+	case "":
+		u.feed(b, base)
+		u.end(base + int64(len(b)))
+		switch {
+		case u.badAt < 0 && u.replacementAt < 0:
+			c.enc = encUTF8
+		case u.badAt < 0:
+			c.enc, c.badAt = encUTF8, u.replacementAt
+		case u.mostlyValid():
+			c.enc, c.badAt = encUTF8, u.badAt
+		default:
+			var g gbState
+			g.feed(b, base)
+			g.end(base + int64(len(b)))
+			c.enc, c.badAt = encGB18030, g.badAt
+		}
+	case encUTF8, encUTF8BOM:
+		if utf8.Valid(b) {
+			if k := bytes.Index(b, []byte("\xEF\xBF\xBD")); k >= 0 {
+				c.badAt = base + int64(k)
+			}
+			return
+		}
+		u.feed(b, base)
+		u.end(base + int64(len(b)))
+		c.badAt = u.badAt
+	case encGB18030:
+		var g gbState
+		g.feed(b, base)
+		g.end(base + int64(len(b)))
+		c.badAt = g.badAt
+	}
+}
+
+func isASCII(b []byte) bool {
+	for len(b) >= 8 {
+		if binary.LittleEndian.Uint64(b)&0x8080808080808080 != 0 {
+			return false
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }

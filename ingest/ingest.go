@@ -94,6 +94,8 @@ type fileJob struct {
 	layout *layout
 	memo   *memo
 	res    fileResult
+	// onBytes, when set, hears how many more bytes of the file have been parsed.
+	onBytes func(n int64)
 }
 
 func (j *fileJob) rejectFile(reason string) {
@@ -210,27 +212,57 @@ func Ingest(ctx context.Context, db *store.DB, p Plan, paths []string, opt Optio
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		sc, err := scanFile(in.path, in.format != "xlsx")
-		if err != nil {
-			return nil, fmt.Errorf("read %w", err)
+		j := &fileJob{c: c, name: in.path, format: in.format}
+		fileDone := int64(0)
+		if opt.Progress != nil {
+			j.onBytes = func(n int64) {
+				fileDone += n
+				opt.Progress(done+fileDone, total)
+			}
 		}
-		if done += sc.size; opt.Progress != nil {
-			opt.Progress(done, total)
+		// CSV is hashed and its encoding checked while it is parsed (one pass over the
+		// bytes, however big the file); other files are checked first.
+		streamed := in.format == "csv"
+		if !streamed {
+			if j.scan, err = scanFile(in.path, in.format != "xlsx"); err != nil {
+				return nil, fmt.Errorf("read %w", err)
+			}
+			if prev, ok := known[j.scan.sha256]; ok {
+				done += j.scan.size
+				sum.Duplicates = append(sum.Duplicates, Duplicate{Path: in.path, SHA256: j.scan.sha256, BatchID: prev.batch, Previous: prev.path})
+				continue
+			}
 		}
-		if prev, ok := known[sc.sha256]; ok {
+		if streamed || j.scan.badAt < 0 {
+			if err := loadRows(conn, ar, j, in.path, batchID, i); err != nil {
+				return nil, err
+			}
+		}
+		sc := j.scan
+		done += sc.size
+		if prev, ok := known[sc.sha256]; ok && streamed {
+			// Read for nothing: take back what the file added.
+			if err := conn.exec("DELETE FROM submissions WHERE batch_id = ? AND source_file = ?", batchID, in.path); err != nil {
+				return nil, err
+			}
 			sum.Duplicates = append(sum.Duplicates, Duplicate{Path: in.path, SHA256: sc.sha256, BatchID: prev.batch, Previous: prev.path})
-			log.Info("already ingested", "file", in.path, "batch", prev.batch, "as", prev.path)
 			continue
 		}
 		known[sc.sha256] = knownFile{batch: batchID, path: in.path}
-		j := &fileJob{c: c, name: in.path, format: in.format, scan: sc}
 		if sc.badAt >= 0 {
+			if streamed {
+				if err := conn.exec("DELETE FROM submissions WHERE batch_id = ? AND source_file = ?", batchID, in.path); err != nil {
+					return nil, err
+				}
+			}
+			j.res = fileResult{}
 			j.rejectFile(badEncodingError(sc).Error())
-		} else if err := loadRows(conn, ar, j, in.path, batchID, i); err != nil {
+		}
+		if err := saveFile(conn, ar, j, batchID); err != nil {
 			return nil, err
 		}
-		if err := saveFile(conn, j, batchID); err != nil {
-			return nil, err
+		if opt.Progress != nil {
+			opt.Progress(done, total)
 		}
 		fs := FileSummary{Path: in.path, Format: in.format, Encoding: sc.encoding, SHA256: sc.sha256,
 			RowsRead: j.res.rowsRead, Accepted: j.res.accepted, Rejected: j.res.rejected, Skipped: j.res.skipped,
@@ -241,7 +273,7 @@ func Ingest(ctx context.Context, db *store.DB, p Plan, paths []string, opt Optio
 		sum.Rejected += fs.Rejected
 		sum.SkippedRows += fs.Skipped
 		sum.Rejections = append(sum.Rejections, j.res.rejections...)
-		log.Info("read", "file", in.path, "rows", fs.RowsRead, "accepted", fs.Accepted, "rejected", fs.Rejected)
+		log.Info("read", "file", in.path, "rows", fs.RowsRead, "accepted", fs.Accepted, "rejected", fs.Rejected, "elapsed", time.Since(started).Round(time.Millisecond))
 	}
 	if len(sum.Files) == 0 {
 		return sum, nil // nothing new: the deferred rollback leaves the database as it was
@@ -265,6 +297,7 @@ func Ingest(ctx context.Context, db *store.DB, p Plan, paths []string, opt Optio
 	if err := conn.exec("COMMIT"); err != nil {
 		return nil, fmt.Errorf("commit: %w", err)
 	}
+	log.Info("committed", "batch", batchID, "elapsed", time.Since(started).Round(time.Millisecond))
 	committed = true
 	sum.BatchID = batchID
 	return sum, nil
@@ -320,17 +353,18 @@ func loadRows(conn *dconn, ar *duckdb.Arrow, j *fileJob, path string, batchID, n
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	insErr := conn.exec(`INSERT INTO submissions
-		SELECT unit_id, unit_name, unit_raw, task_no, period, status, progress_pct, achieved, notes,
+		SELECT unit_id, unit_name, task_no, period, status, progress_pct, achieved, notes,
 		       evidence, submitted_on, flags, ?, ?, source_sheet, source_row, ?
 		FROM `+view, batchID, path, j.scan.sha256)
 	for b := range ch { // the INSERT stopped early: let the reader finish
 		b.Release()
 	}
 	readErr := <-done
-	release()
+	// The view points at the stream: drop it before the stream is freed.
 	if dropErr := conn.exec("DROP VIEW IF EXISTS " + view); insErr == nil {
 		insErr = dropErr
 	}
+	release()
 	if readErr != nil {
 		return fmt.Errorf("%s: %w", path, readErr)
 	}
@@ -341,7 +375,7 @@ func loadRows(conn *dconn, ar *duckdb.Arrow, j *fileJob, path string, batchID, n
 }
 
 // saveFile records a file and its rejections.
-func saveFile(conn *dconn, j *fileJob, batchID int) error {
+func saveFile(conn *dconn, ar *duckdb.Arrow, j *fileJob, batchID int) error {
 	status := "ingested"
 	if j.res.wholeFile {
 		status = "rejected"
@@ -352,23 +386,28 @@ func saveFile(conn *dconn, j *fileJob, batchID int) error {
 	if err != nil {
 		return err
 	}
-	const perStmt = 500
-	rej := j.res.rejections
-	for len(rej) > 0 {
-		n := min(perStmt, len(rej))
-		q := "INSERT INTO rejected_rows VALUES "
-		args := make([]any, 0, n*10)
-		for i, r := range rej[:n] {
-			if i > 0 {
-				q += ","
-			}
-			q += "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-			args = append(args, batchID, r.File, r.Sheet, r.Row, r.Column, r.Value, r.Reason, r.Code, r.Raw, j.scan.sha256)
-		}
-		if err := conn.exec(q, args...); err != nil {
-			return fmt.Errorf("store rejected rows: %w", err)
-		}
-		rej = rej[n:]
+	if len(j.res.rejections) == 0 {
+		return nil
+	}
+	rr, err := rejectionReader(j.res.rejections)
+	if err != nil {
+		return err
+	}
+	defer rr.Release()
+	view := "plantrack_rejected"
+	release, err := ar.RegisterView(rr, view)
+	if err != nil {
+		return fmt.Errorf("store rejected rows: %w", err)
+	}
+	err = conn.exec(`INSERT INTO rejected_rows
+		SELECT ?, ?, source_sheet, source_row, "column", value, reason, reason_code, raw, ? FROM `+view,
+		batchID, j.name, j.scan.sha256)
+	if dropErr := conn.exec("DROP VIEW IF EXISTS " + view); err == nil {
+		err = dropErr
+	}
+	release()
+	if err != nil {
+		return fmt.Errorf("store rejected rows: %w", err)
 	}
 	return nil
 }

@@ -131,7 +131,7 @@ func golden(t *testing.T, path, got string) {
 }
 
 const (
-	acceptedSQL = `SELECT source_file, source_sheet, source_row, unit_id, unit_raw, task_no, period, status,
+	acceptedSQL = `SELECT source_file, source_sheet, source_row, unit_id, unit_name, task_no, period, status,
 		progress_pct, achieved, notes, evidence, submitted_on, flags FROM submissions ORDER BY source_file, source_sheet, source_row`
 	rejectedSQL = `SELECT source_file, source_sheet, source_row, "column", value, reason_code, reason, raw
 		FROM rejected_rows ORDER BY source_file, source_sheet, source_row`

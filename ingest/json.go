@@ -38,7 +38,7 @@ func (j *fileJob) readJSON(ctx context.Context, path string, emit func(arrow.Rec
 		j.rejectFile("not a JSON array of objects: the file must start with [")
 		return nil
 	}
-	bb := newBatchBuilder()
+	bb := newBatchBuilder(j.c.dicts)
 	defer bb.release()
 	for n := 1; dec.More(); n++ {
 		if n%1024 == 0 {

@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"unicode"
+	"unicode/utf8"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -96,7 +98,8 @@ const (
 
 // record is an accepted, normalized row.
 type record struct {
-	unitID, unitName, unitRaw string
+	unitID, unitName string
+	unitOrder        int // the unit's place in the registry: its dictionary index
 	taskNo                    int32
 	period                    string
 	status                    string
@@ -151,6 +154,7 @@ type Plan struct {
 // share it.
 type checker struct {
 	p        Plan
+	dicts    *dicts
 	year     string
 	assigned map[assignKey]bool
 	names    []string // every unit name and alias, for suggestions
@@ -162,7 +166,7 @@ type assignKey struct {
 }
 
 func newChecker(p Plan) *checker {
-	c := &checker{p: p, year: strconv.Itoa(p.Catalog.Year), assigned: map[assignKey]bool{}}
+	c := &checker{p: p, dicts: newDicts(p), year: strconv.Itoa(p.Catalog.Year), assigned: map[assignKey]bool{}}
 	for _, a := range p.Assignments {
 		c.assigned[assignKey{a.Task, a.UnitID}] = true
 	}
@@ -221,7 +225,7 @@ func lookup[T any](m map[string]parsed[T], key string, parse func(string) parsed
 	}
 	p := parse(key)
 	if len(m) < memoLimit {
-		m[key] = p
+		m[strings.Clone(key)] = p // the key may view a chunk being parsed
 	}
 	return p
 }
@@ -229,14 +233,14 @@ func lookup[T any](m map[string]parsed[T], key string, parse func(string) parsed
 // check turns a data row into a record or a rejection.
 func (c *checker) check(l *layout, cells []string, sheet string, row int, m *memo) (record, []problem) {
 	get := func(f field) string {
-		if i := l.col[f]; i >= 0 && i < len(cells) && strings.TrimSpace(cells[i]) != "" {
+		if i := l.col[f]; i >= 0 && i < len(cells) && trim(cells[i]) != "" {
 			return cells[i]
 		}
 		return l.defaults[f]
 	}
 	var probs []problem
 	bad := func(f field, v, code string, err error) {
-		probs = append(probs, problem{f: f, value: v, reason: err.Error(), code: code})
+		probs = append(probs, problem{f: f, value: strings.Clone(v), reason: err.Error(), code: code})
 	}
 	rec := record{sheet: sheet, row: int32(row)}
 
@@ -251,11 +255,11 @@ func (c *checker) check(l *layout, cells []string, sheet string, row int, m *mem
 		rec.taskNo = int32(t.v)
 	}
 
-	rec.unitRaw = strings.TrimSpace(get(fUnit))
-	if u := lookup(m.unit, rec.unitRaw, c.parseUnit); u.err != nil {
-		bad(fUnit, rec.unitRaw, ReasonUnit, u.err)
+	rawUnit := trim(get(fUnit))
+	if u := lookup(m.unit, rawUnit, c.parseUnit); u.err != nil {
+		bad(fUnit, rawUnit, ReasonUnit, u.err)
 	} else {
-		rec.unitID, rec.unitName = u.v.ID, u.v.Name
+		rec.unitID, rec.unitName, rec.unitOrder = u.v.ID, u.v.Name, u.v.Order
 	}
 
 	rawPeriod := get(fPeriod)
@@ -296,8 +300,8 @@ func (c *checker) check(l *layout, cells []string, sheet string, row int, m *mem
 		return rec, probs
 	}
 
-	rec.notes = strings.TrimSpace(get(fNotes))
-	rec.evidence = strings.TrimSpace(get(fEvidence))
+	rec.notes = trim(get(fNotes))
+	rec.evidence = trim(get(fEvidence))
 	c.flag(&rec)
 	return rec, nil
 }
@@ -502,6 +506,10 @@ const (
 var totalWords = []string{"合计", "小计", "总计", "总计:", "合计:"}
 
 func classify(l *layout, cells []string) rowKind {
+	// Nearly every row has a plain task number: decide those without looking further.
+	if i := l.col[fTaskNo]; i >= 0 && i < len(cells) && plainNumber(cells[i]) {
+		return dataRow
+	}
 	var first string
 	nonEmpty := 0
 	for _, c := range cells {
@@ -534,4 +542,35 @@ func classify(l *layout, cells []string) rowKind {
 		}
 	}
 	return dataRow
+}
+
+// plainNumber: one to three ASCII digits, nothing else.
+func plainNumber(s string) bool {
+	if len(s) == 0 || len(s) > 3 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// trim is strings.TrimSpace with a fast answer for the usual cell, which has no space at
+// either end.
+func trim(s string) string {
+	if s == "" {
+		return s
+	}
+	first, last := s[0], s[len(s)-1]
+	if first > ' ' && first < utf8.RuneSelf && last > ' ' && last < utf8.RuneSelf {
+		return s
+	}
+	if r, _ := utf8.DecodeRuneInString(s); !unicode.IsSpace(r) && r != '\uFEFF' {
+		if r, _ := utf8.DecodeLastRuneInString(s); !unicode.IsSpace(r) {
+			return s
+		}
+	}
+	return strings.TrimSpace(s)
 }

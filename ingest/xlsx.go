@@ -83,7 +83,7 @@ func (j *fileJob) readXLSX(ctx context.Context, path string, emit func(arrow.Rec
 		return nil
 	}
 	date1904 := props.Date1904 != nil && *props.Date1904
-	bb := newBatchBuilder()
+	bb := newBatchBuilder(j.c.dicts)
 	defer bb.release()
 	found := false
 	for _, sheet := range wb.GetSheetList() {

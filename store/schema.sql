@@ -64,15 +64,20 @@ CREATE TABLE IF NOT EXISTS ingest_files (
     rejected     BIGINT NOT NULL,
     skipped_rows BIGINT NOT NULL
 );
+-- Statuses and periods are enums: cheap to store by the million, compared as text
+-- (status = 'completed', period <= '2021Q2'), and periods sort in time order.
+CREATE TYPE IF NOT EXISTS status AS ENUM ('not_started', 'in_progress', 'completed');
+CREATE TYPE IF NOT EXISTS period AS ENUM (
+    SELECT y || 'Q' || q FROM range(2000, 2100) t(y), range(1, 5) s(q) ORDER BY y, q);
+
 -- Accepted rows, normalized, with lineage. Later reports supersede earlier ones for the
 -- same (unit, task, period) in the metrics; all stay here.
 CREATE TABLE IF NOT EXISTS submissions (
     unit_id      VARCHAR NOT NULL,
     unit_name    VARCHAR NOT NULL,   -- canonical
-    unit_raw     VARCHAR NOT NULL,   -- as the file wrote it
     task_no      INTEGER NOT NULL,
-    period       VARCHAR NOT NULL,   -- 2021Q2
-    status       VARCHAR NOT NULL,   -- not_started | in_progress | completed
+    period       period NOT NULL,    -- 2021Q2
+    status       status NOT NULL,    -- not_started | in_progress | completed
     progress_pct DOUBLE,             -- 0-100; NULL when not given
     achieved     DOUBLE,             -- count towards the task's numeric target
     notes        VARCHAR,

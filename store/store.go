@@ -53,6 +53,7 @@ func open(ctx context.Context, path string, readOnly bool) (*DB, error) {
 	// json, icu) are built in, and anything else must fail clearly, not try the network.
 	q.Set("autoinstall_known_extensions", "false")
 	q.Set("autoload_known_extensions", "false")
+	q.Set("preserve_insertion_order", "false")
 	if readOnly {
 		q.Set("access_mode", "READ_ONLY")
 	}
