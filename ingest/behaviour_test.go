@@ -1,11 +1,11 @@
 package ingest
 
 import (
-	"encoding/csv"
-	"io"
 	"archive/zip"
 	"context"
+	"encoding/csv"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -211,7 +211,6 @@ func TestCSVChunkingChangesNothing(t *testing.T) {
 		}
 	}
 }
-
 
 // FuzzCSV feeds arbitrary bytes through the CSV path: it never panics, every row read is
 // accepted or rejected, and small chunks give what one big chunk gives.

@@ -1,11 +1,11 @@
 package ingest
 
 import (
-	"log/slog"
 	"bufio"
 	"context"
 	"flag"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"path/filepath"

@@ -14,10 +14,14 @@ import (
 var xlsxFixtures = map[string]func(path string) error{
 	"xlsx-as-units-make-them/input/东昌府区.xlsx": unitWorkbook,
 	"xlsx-merged-cells/input/茌平区.xlsx":        mergedWorkbook,
-	"xlsx-1904/input/聊城高新技术产业开发区.xlsx":       workbook1904,
-	"xlsx-not-a-workbook/input/假的.xlsx":       func(p string) error { return os.WriteFile(p, []byte("填报单位,报告期\n东阿县,2021Q1\n"), 0o644) },
-	"xlsx-not-a-workbook/input/旧格式.xlsx":      func(p string) error { return os.WriteFile(p, append([]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), make([]byte, 504)...), 0o644) },
-	"xlsx-not-a-workbook/input/别的压缩包.xlsx":    plainZip,
+	"xlsx-1904/input/聊城高新技术产业开发区.xlsx":        workbook1904,
+	"xlsx-not-a-workbook/input/假的.xlsx": func(p string) error {
+		return os.WriteFile(p, []byte("填报单位,报告期\n东阿县,2021Q1\n"), 0o644)
+	},
+	"xlsx-not-a-workbook/input/旧格式.xlsx": func(p string) error {
+		return os.WriteFile(p, append([]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), make([]byte, 504)...), 0o644)
+	},
+	"xlsx-not-a-workbook/input/别的压缩包.xlsx": plainZip,
 }
 
 func writeFixtures(t *testing.T) {

@@ -197,4 +197,3 @@ func wholeFiles(s *Summary) int64 {
 	}
 	return n
 }
-

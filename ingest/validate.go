@@ -1,14 +1,14 @@
 package ingest
 
 import (
-	"unicode"
-	"unicode/utf8"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"plantrack/plan"
 )
@@ -98,19 +98,19 @@ const (
 
 // record is an accepted, normalized row.
 type record struct {
-	unitID, unitName string
-	unitOrder        int // the unit's place in the registry: its dictionary index
-	taskNo                    int32
-	period                    string
-	status                    string
-	progress, achieved        float64
-	hasProgress, hasAchieved  bool
-	notes, evidence           string
-	submittedOn               int32 // days since 1970-01-01
-	hasDate                   bool
-	flags                     []string
-	sheet                     string
-	row                       int32
+	unitID, unitName         string
+	unitOrder                int // the unit's place in the registry: its dictionary index
+	taskNo                   int32
+	period                   string
+	status                   string
+	progress, achieved       float64
+	hasProgress, hasAchieved bool
+	notes, evidence          string
+	submittedOn              int32 // days since 1970-01-01
+	hasDate                  bool
+	flags                    []string
+	sheet                    string
+	row                      int32
 }
 
 // Rejection is a row (or, with Row 0, a whole file) that could not be accepted.
