@@ -10,6 +10,7 @@ import (
 	"plantrack/ingest"
 	"plantrack/sample"
 	"plantrack/store"
+	"plantrack/transform"
 )
 
 func newDemoCmd(e *env) *cobra.Command {
@@ -49,6 +50,9 @@ The same seed always gives the same files. An existing DIR/plantrack.duckdb is r
 			defer db.Close()
 			sum, err := ingest.Ingest(cmd.Context(), db, c.ingestPlan(), []string{subDir}, ingest.Options{Log: e.log})
 			if err != nil {
+				return err
+			}
+			if err := transform.Apply(cmd.Context(), db); err != nil {
 				return err
 			}
 			printRejections(e.stderr, sum.Rejections)

@@ -14,6 +14,7 @@ import (
 
 	"plantrack/ingest"
 	"plantrack/store"
+	"plantrack/transform"
 )
 
 // maxShownRejections bounds the rejections printed; all of them are in rejected_rows.
@@ -62,7 +63,10 @@ like compiler errors. A file already ingested (same content) adds nothing.`,
 			if errors.Is(err, ingest.ErrRejected) {
 				return &exitError{code: ExitRejected, err: err}
 			}
-			return err
+			if err != nil {
+				return err
+			}
+			return transform.Apply(cmd.Context(), db)
 		},
 	}
 	cmd.Flags().StringVar(&dbPath, "db", store.DefaultPath, "database file")

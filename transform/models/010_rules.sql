@@ -1,0 +1,12 @@
+-- rules: every judgement the reports make, in one place to read and change.
+--   grace_days         a report is on time when filed by the period's end plus this many days
+--   rag_green/rag_amber  RAG status: average progress against the share of the year elapsed
+--                      at the period (Q1 25%, Q2 50%, Q3 75%, Q4 100%): green at or above
+--                      rag_green of it, amber at or above rag_amber, red below.
+CREATE OR REPLACE MACRO grace_days() AS 10;
+CREATE OR REPLACE MACRO rag_green() AS 0.9;
+CREATE OR REPLACE MACRO rag_amber() AS 0.6;
+CREATE OR REPLACE MACRO rag(progress_share, elapsed_share) AS
+    CASE WHEN progress_share >= rag_green() * elapsed_share THEN 'green'
+         WHEN progress_share >= rag_amber() * elapsed_share THEN 'amber'
+         ELSE 'red' END;

@@ -1,0 +1,27 @@
+-- reporting_rate: the DHIS2-style reporting rate per unit and period up to P: expected
+-- reports (one per assignment), actual reports (assignments reported for that period),
+-- on-time reports (assignments whose first report for the period was filed by its due day:
+-- a later correction does not make a report late), and their rates.
+CREATE OR REPLACE MACRO reporting_rate_at(p) AS TABLE
+WITH firsts AS (
+    -- the highest version number is the earliest report
+    SELECT unit_id, task_no, period, max_by(on_time, version) AS on_time
+    FROM reports
+    GROUP BY ALL
+)
+SELECT u.unit_id, u.unit_name, u.unit_kind, pe.period,
+       count(*)                                    AS expected_reports,
+       count(f.task_no)                            AS actual_reports,
+       count(*) FILTER (WHERE f.on_time)           AS on_time_reports,
+       count(f.task_no) / count(*)                 AS reporting_rate,
+       count(*) FILTER (WHERE f.on_time) / count(*) AS on_time_rate,
+       min(u.sort_order)                           AS sort_order
+FROM assignments a
+JOIN units u USING (unit_id)
+CROSS JOIN periods pe
+LEFT JOIN firsts f ON f.unit_id = a.unit_id AND f.task_no = a.task_no AND f.period = pe.period
+WHERE pe.period <= p::period
+GROUP BY u.unit_id, u.unit_name, u.unit_kind, pe.period
+ORDER BY sort_order, period;
+
+CREATE OR REPLACE VIEW reporting_rate AS SELECT * FROM reporting_rate_at(latest_period());

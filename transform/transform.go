@@ -1,0 +1,93 @@
+package transform
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+//go:embed models/*.sql
+var models embed.FS
+
+// Model is one SQL model file.
+type Model struct {
+	Name string // e.g. 050_completion_by_section
+	SQL  string
+}
+
+// Models returns the models in the order they are applied.
+func Models() ([]Model, error) {
+	names, err := fs.Glob(models, "models/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	var out []Model
+	for _, n := range names {
+		b, err := models.ReadFile(n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Model{Name: strings.TrimSuffix(strings.TrimPrefix(n, "models/"), ".sql"), SQL: string(b)})
+	}
+	return out, nil
+}
+
+// execer is a database or a transaction.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// Apply (re)creates every view and macro. It changes no data, so it may run any time.
+func Apply(ctx context.Context, db execer) error {
+	ms, err := Models()
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if _, err := db.ExecContext(ctx, m.SQL); err != nil {
+			return fmt.Errorf("model %s: %w", m.Name, err)
+		}
+	}
+	return nil
+}
+
+var viewRE = regexp.MustCompile(`(?m)^CREATE OR REPLACE VIEW (\w+)`)
+
+// Views lists the views the models create, in model order.
+func Views() ([]string, error) {
+	ms, err := Models()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, m := range ms {
+		for _, v := range viewRE.FindAllStringSubmatch(m.SQL, -1) {
+			out = append(out, v[1])
+		}
+	}
+	return out, nil
+}
+
+var periodRE = regexp.MustCompile(`^\d{4}Q[1-4]$`)
+
+// CheckPeriod refuses a period the plan year does not have, so a macro is never asked for
+// a quarter it cannot answer.
+func CheckPeriod(ctx context.Context, db *sql.DB, period string) error {
+	if !periodRE.MatchString(period) {
+		return fmt.Errorf("period %q: write it as 2021Q4", period)
+	}
+	var n int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM periods WHERE period::VARCHAR = ?", period).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("period %s is not a quarter of the plan year", period)
+	}
+	return nil
+}
