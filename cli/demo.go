@@ -57,7 +57,10 @@ The same seed always gives the same files. An existing DIR/plantrack.duckdb is r
 			}
 			printRejections(e.stderr, sum.Rejections)
 			printSummary(e.stdout, sum, true, e.verbose)
-			fmt.Fprintf(e.stdout, "database: %s (try: plantrack sql --db %s 'SELECT * FROM rejected_rows')\n", dbPath, dbPath)
+			if err := printMetrics(cmd.Context(), e.stdout, db.DB); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "\ndatabase: %s (try: plantrack sql --db %s 'SELECT * FROM completion_by_unit')\n", dbPath, dbPath)
 			return nil
 		},
 	}

@@ -486,6 +486,9 @@ func digit(c rune) int {
 	return -1
 }
 
+// Numeral writes 1…99 as 一…九十九, as plans number their sections.
+func Numeral(n int) string { return chineseNumeral(n) }
+
 // chineseNumeral writes 1…99 as 一…九十九.
 func chineseNumeral(n int) string {
 	ds := []rune("零一二三四五六七八九")

@@ -1,0 +1,250 @@
+package transform
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"plantrack/ingest"
+	"plantrack/plan"
+	"plantrack/sample"
+	"plantrack/store"
+)
+
+// The fixture: three tasks in two sections, two counties, a zone and two departments.
+const fixturePlan = `某市2021年工作计划
+一、甲部分
+1.任务一。〔牵头单位:市司法局;责任单位:各县(市、区)人民政府〕
+2.年内至少开展2次检查。〔牵头单位:市司法局;责任单位:各县(市、区)人民政府〕
+二、乙部分
+3.任务三。〔牵头单位:市财政局;责任单位:市属开发区管委会〕
+`
+
+const fixtureUnits = `id,name,kind,aliases
+a,甲县,county,
+b,乙县,county,
+z,某开发区,zone,
+justice,市司法局,department,
+finance,市财政局,department,
+`
+
+const fixtureGroups = `phrase,expands_to
+各县(市、区)人民政府,kind:county
+市属开发区管委会,kind:zone
+`
+
+// The reports, quarter by quarter. What each is for:
+//   - 乙县 files task 1 twice for Q2: the later one (45) supersedes; the first was on time;
+//   - 乙县 task 1 falls from 45 (Q2) to 30 (Q3): progress going backwards;
+//   - 甲县 task 2 is in progress but achieved 2 ≥ the target 2: completed;
+//   - 甲县 task 2 Q1 and 某开发区 task 3 Q4 are late (due the 10th after the quarter);
+//   - 市财政局 reports on task 1, which the plan does not give it: listed, not counted;
+//   - 市财政局 never reports its own task 3, nor 乙县 its task 2: missing.
+const fixtureReports = `填报单位,报告期,任务序号,完成状态,完成进度,完成数量,填报日期
+甲县,2021Q1,1,推进中,30,,2021-04-05
+甲县,2021Q1,2,推进中,20,1,2021-04-20
+乙县,2021Q1,1,未启动,0,,2021-04-08
+市司法局,2021Q1,1,推进中,50,,2021-04-02
+甲县,2021Q2,1,已完成,100,,2021-07-05
+甲县,2021Q2,2,推进中,60,2,2021-07-06
+乙县,2021Q2,1,推进中,40,,2021-07-09
+乙县,2021Q2,1,推进中,45,,2021-07-12
+某开发区,2021Q2,3,推进中,50,,2021-07-01
+市财政局,2021Q2,1,推进中,10,,2021-07-01
+乙县,2021Q3,1,推进中,30,,2021-10-05
+市司法局,2021Q3,2,已完成,100,,2021-10-08
+某开发区,2021Q4,3,已完成,100,,2022-01-20
+`
+
+func fixtureDB(t *testing.T) *store.DB {
+	t.Helper()
+	c, p1 := plan.Parse("plan.txt", []byte(fixturePlan))
+	reg, p2 := plan.ReadRegistry("units.csv", []byte(fixtureUnits))
+	groups, p3 := plan.ReadGroups("groups.csv", []byte(fixtureGroups))
+	rel, p4 := plan.ReadRelated("related.csv", nil, reg)
+	as, p5 := plan.Assign(c, reg, groups, rel)
+	for _, ps := range []plan.Problems{p1, p2, p3, p4, p5} {
+		if ps.Errors() > 0 {
+			t.Fatal(ps)
+		}
+	}
+	dir := t.TempDir()
+	f := filepath.Join(dir, "reports.csv")
+	os.WriteFile(f, []byte(fixtureReports), 0o644)
+	return ingestInto(t, ingest.Plan{Catalog: c, Registry: reg, Assignments: as, SHA256: "fixture"}, f)
+}
+
+func ingestInto(t *testing.T, p ingest.Plan, paths ...string) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "t.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := ingest.Ingest(context.Background(), db, p, paths, ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Apply(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// rows runs a query and returns its rows as "a|b|c" strings, floats with four decimals.
+func rows(t *testing.T, db *store.DB, q string) []string {
+	t.Helper()
+	rs, err := db.Query(q)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rs.Close()
+	cols, _ := rs.Columns()
+	var out []string
+	for rs.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rs.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		var cells []string
+		for _, v := range vals {
+			switch x := v.(type) {
+			case float64:
+				cells = append(cells, fmt.Sprintf("%.4f", x))
+			case nil:
+				cells = append(cells, "NULL")
+			default:
+				cells = append(cells, fmt.Sprint(x))
+			}
+		}
+		out = append(out, strings.Join(cells, "|"))
+	}
+	if err := rs.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// Every expected value below was worked out by hand from the fixture.
+func TestViewsOnFixture(t *testing.T) {
+	db := fixtureDB(t)
+	tests := []struct {
+		name, query string
+		want        []string
+	}{
+		{"latest period", `SELECT latest_period()`, []string{"2021Q4"}},
+		{"assignment_status at the latest period",
+			`SELECT task_no, unit_id, role, status, progress_pct, completed, reported_in_period, report_period FROM assignment_status ORDER BY task_no, sort_order`,
+			[]string{
+				"1|a|responsible|completed|100.0000|true|false|2021Q2",
+				"1|b|responsible|in_progress|30.0000|false|false|2021Q3",
+				"1|justice|lead|in_progress|50.0000|false|false|2021Q1",
+				"2|a|responsible|in_progress|60.0000|true|false|2021Q2", // achieved 2 ≥ target 2
+				"2|b|responsible|no_report|0.0000|false|false|NULL",
+				"2|justice|lead|completed|100.0000|true|false|2021Q3",
+				"3|z|responsible|completed|100.0000|true|true|2021Q4",
+				"3|finance|lead|no_report|0.0000|false|false|NULL",
+			}},
+		{"completion_by_section", `SELECT section_no, assigned, completed, completion_rate, avg_progress, coverage FROM completion_by_section`,
+			[]string{"1|6|3|0.5000|56.6667|0.0000", "2|2|1|0.5000|50.0000|0.5000"}},
+		{"completion_by_section at Q2: the correction supersedes", `SELECT section_no, assigned, completed, completion_rate, avg_progress, coverage FROM completion_by_section_at('2021Q2')`,
+			[]string{"1|6|2|0.3333|42.5000|0.5000", "2|2|0|0.0000|25.0000|0.5000"}},
+		{"completion_by_task", `SELECT task_no, assigned, completed, completion_rate, avg_progress, lagging_units FROM completion_by_task`,
+			[]string{"1|3|1|0.3333|60.0000|[乙县 市司法局]", "2|3|2|0.6667|53.3333|[乙县]", "3|2|1|0.5000|50.0000|[市财政局]"}},
+		{"completion_by_unit", `SELECT unit_name, unit_kind, assigned, completed, completion_rate, avg_progress, coverage FROM completion_by_unit`,
+			[]string{"甲县|county|2|2|1.0000|80.0000|0.0000", "乙县|county|2|0|0.0000|15.0000|0.0000", "某开发区|zone|1|1|1.0000|100.0000|1.0000",
+				"市司法局|department|2|1|0.5000|75.0000|0.0000", "市财政局|department|1|0|0.0000|0.0000|0.0000"}},
+		{"county_comparison", `SELECT unit_name, section_no, assigned, completed, completion_rate FROM county_comparison`,
+			[]string{"甲县|1|2|2|1.0000", "乙县|1|2|0|0.0000", "某开发区|2|1|1|1.0000"}},
+		{"county_ranking: ties on rate broken by progress", `SELECT rank, unit_name, completion_rate, avg_progress FROM county_ranking`,
+			[]string{"1|某开发区|1.0000|100.0000", "2|甲县|1.0000|80.0000", "3|乙县|0.0000|15.0000"}},
+		{"completion_trend", `SELECT period, assigned, completed, completion_rate, avg_progress, coverage FROM completion_trend`,
+			[]string{"2021Q1|8|0|0.0000|12.5000|0.5000", "2021Q2|8|2|0.2500|38.1250|0.5000",
+				"2021Q3|8|3|0.3750|48.7500|0.2500", "2021Q4|8|4|0.5000|55.0000|0.1250"}},
+		{"reporting_rate: first report decides on time", `SELECT unit_name, period, expected_reports, actual_reports, on_time_reports FROM reporting_rate WHERE unit_id IN ('a', 'b', 'z')`,
+			[]string{"甲县|2021Q1|2|2|1", "甲县|2021Q2|2|2|2", "甲县|2021Q3|2|0|0", "甲县|2021Q4|2|0|0",
+				"乙县|2021Q1|2|1|1", "乙县|2021Q2|2|1|1", "乙县|2021Q3|2|1|1", "乙县|2021Q4|2|0|0",
+				"某开发区|2021Q1|1|0|0", "某开发区|2021Q2|1|1|1", "某开发区|2021Q3|1|0|0", "某开发区|2021Q4|1|1|0"}},
+		{"unassigned_reports", `SELECT unit_name, task_no, period FROM unassigned_reports`, []string{"市财政局|1|2021Q2"}},
+		{"report_flags", `SELECT unit_name, task_no, period, flag FROM report_flags`,
+			[]string{"乙县|1|2021Q3|progress_backwards", "市财政局|1|2021Q2|unassigned"}},
+		{"rag_by_task at Q4 (elapsed 100%)", `SELECT task_no, rag FROM rag_by_task`, []string{"1|amber", "2|red", "3|red"}},
+		{"rag_by_unit at Q2 (elapsed 50%)", `SELECT unit_name, avg_progress, rag FROM rag_by_unit_at('2021Q2')`,
+			[]string{"甲县|80.0000|green", "乙县|22.5000|red", "某开发区|50.0000|green", "市司法局|25.0000|red", "市财政局|0.0000|red"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, rows(t, db, tt.query)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// Over the generated sample year: rates are rates, parts add up to wholes, at every quarter.
+func TestPropertiesOnSampleYear(t *testing.T) {
+	read := func(p string) []byte {
+		b, err := os.ReadFile(filepath.Join("..", "data", p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	src := read("plan/liaocheng-2021.txt")
+	c, _ := plan.Parse("liaocheng-2021.txt", src)
+	reg, _ := plan.ReadRegistry("units.csv", read("units.csv"))
+	groups, _ := plan.ReadGroups("groups.csv", read("groups.csv"))
+	rel, _ := plan.ReadRelated("related.csv", read("plan/liaocheng-2021.related.csv"), reg)
+	as, _ := plan.Assign(c, reg, groups, rel)
+	dir := t.TempDir()
+	if _, err := sample.Generate(dir, c, reg, as, sample.Options{Seed: sample.DefaultSeed}); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(src)
+	db := ingestInto(t, ingest.Plan{Catalog: c, Registry: reg, Assignments: as, SHA256: hex.EncodeToString(sum[:])}, dir)
+
+	for _, q := range []string{"2021Q1", "2021Q2", "2021Q3", "2021Q4"} {
+		t.Run(q, func(t *testing.T) {
+			check := func(name, query string, want []string) {
+				t.Helper()
+				if diff := cmp.Diff(want, rows(t, db, query)); diff != "" {
+					t.Errorf("%s (-want +got):\n%s", name, diff)
+				}
+			}
+			at := func(view string) string { return fmt.Sprintf("%s_at('%s')", view, q) }
+			for _, view := range []string{"completion_by_section", "completion_by_task", "completion_by_unit", "county_comparison", "county_ranking"} {
+				check(view+": rates in [0,1], completed ≤ assigned",
+					fmt.Sprintf(`SELECT count(*) FROM %s WHERE NOT (completion_rate BETWEEN 0 AND 1 AND completed <= assigned AND avg_progress BETWEEN 0 AND 100)`, at(view)),
+					[]string{"0"})
+			}
+			check("reporting_rate: rates in [0,1]",
+				fmt.Sprintf(`SELECT count(*) FROM %s WHERE NOT (reporting_rate BETWEEN 0 AND 1 AND on_time_rate BETWEEN 0 AND 1 AND on_time_reports <= actual_reports AND actual_reports <= expected_reports)`, at("reporting_rate")),
+				[]string{"0"})
+			check("sections equal the sum of their tasks",
+				fmt.Sprintf(`SELECT count(*) FROM %s s JOIN (SELECT section_no, sum(assigned) a, sum(completed) c FROM %s GROUP BY 1) t USING (section_no)
+					WHERE s.assigned <> t.a OR s.completed <> t.c`, at("completion_by_section"), at("completion_by_task")),
+				[]string{"0"})
+			check("by unit and by section give the same city total",
+				fmt.Sprintf(`SELECT (SELECT sum(assigned) || '/' || sum(completed) FROM %s) = (SELECT sum(assigned) || '/' || sum(completed) FROM %s)`, at("completion_by_unit"), at("completion_by_section")),
+				[]string{"true"})
+			check("every assignment counted once",
+				fmt.Sprintf(`SELECT (SELECT sum(assigned) FROM %s) = (SELECT count(*) FROM assignments)`, at("completion_by_section")),
+				[]string{"true"})
+		})
+	}
+	// The trend never loses completions when reports only add up, and Q4 is the latest view.
+	if diff := cmp.Diff(rows(t, db, `SELECT assigned, completed FROM completion_trend WHERE period = '2021Q4'`),
+		rows(t, db, `SELECT count(*), count(*) FILTER (WHERE completed) FROM assignment_status`)); diff != "" {
+		t.Errorf("trend at Q4 differs from assignment_status:\n%s", diff)
+	}
+}
