@@ -101,7 +101,8 @@ database, completion rates by section, task, unit and county, and offline chart 
 		return &exitError{code: ExitUsage, err: err}
 	})
 	root.SetUsageTemplate(root.UsageTemplate() + "\n" + exitHelp + "\n")
-	root.AddCommand(newPlanCmd(e), newIngestCmd(e), newBuildCmd(e), newSQLCmd(e), newExportCmd(e), newDemoCmd(e))
+	root.AddCommand(newPlanCmd(e), newIngestCmd(e), newBuildCmd(e), newSQLCmd(e), newExportCmd(e),
+		newReportCmd(e), newTemplateCmd(e), newStatusCmd(e), newDemoCmd(e))
 	return root
 }
 
