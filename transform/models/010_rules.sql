@@ -3,6 +3,8 @@
 --   rag_green/rag_amber  RAG status: average progress against the share of the year elapsed
 --                      at the period (Q1 25%, Q2 50%, Q3 75%, Q4 100%): green at or above
 --                      rag_green of it, amber at or above rag_amber, red below.
+--   overdue            a task is overdue (the briefing lists it under its lead units) when
+--                      its completion rate is below rag_amber of the share of the year elapsed.
 CREATE OR REPLACE MACRO grace_days() AS 10;
 CREATE OR REPLACE MACRO rag_green() AS 0.9;
 CREATE OR REPLACE MACRO rag_amber() AS 0.6;
@@ -10,3 +12,5 @@ CREATE OR REPLACE MACRO rag(progress_share, elapsed_share) AS
     CASE WHEN progress_share >= rag_green() * elapsed_share THEN 'green'
          WHEN progress_share >= rag_amber() * elapsed_share THEN 'amber'
          ELSE 'red' END;
+CREATE OR REPLACE MACRO overdue(completion_rate, elapsed_share) AS
+    completion_rate < rag_amber() * elapsed_share;

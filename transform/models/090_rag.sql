@@ -1,8 +1,10 @@
 -- rag_by_task and rag_by_unit: red/amber/green at a period by the rule in rules
--- (average progress as a share of 100, against the share of the year elapsed).
+-- (average progress as a share of 100, against the share of the year elapsed); tasks also
+-- say whether they are overdue (completion behind the calendar, rule in rules).
 CREATE OR REPLACE MACRO rag_by_task_at(p) AS TABLE
 SELECT c.task_no, c.section_no, c.completion_rate, c.avg_progress, pe.elapsed_share,
-       rag(c.avg_progress / 100, pe.elapsed_share) AS rag
+       rag(c.avg_progress / 100, pe.elapsed_share) AS rag,
+       overdue(c.completion_rate, pe.elapsed_share) AS overdue
 FROM completion_by_task_at(p) c, periods pe
 WHERE pe.period = p::period
 ORDER BY c.task_no;

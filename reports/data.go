@@ -1,0 +1,325 @@
+package reports
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"regexp"
+	"strings"
+
+	"plantrack/plan"
+)
+
+// Data is everything the pages show, read from the transform views at one period. Reports
+// compute nothing of their own: every number here is a view's.
+type Data struct {
+	Title, Period, BuildDate string
+	Year                     int
+	Overall                  Overall
+	Sections                 []Section
+	Tasks                    []Task
+	Trend                    []Trend
+	Units                    []Unit // every unit with assignments, registry order
+	Ranking                  []Rank // counties and zones
+	Grid                     []Cell // counties and zones × sections
+	Rejected                 []Count
+	Flags                    []Count
+	Late                     []Late
+	Unassigned               int
+	Sources                  Sources
+	UnitTasks                map[string][]UnitTask
+	UnitNames                map[string][]string // unit id → name and aliases (from the units table)
+}
+
+// Overall is the headline: completion, progress, coverage and on time at the period.
+type Overall struct {
+	Assigned, Completed, Expected, Reported, OnTime int
+	Rate, AvgProgress, Coverage, OnTimeRate         float64
+}
+
+// Section is one part of the plan with its tasks.
+type Section struct {
+	No                  int
+	Numeral, Title, RAG string
+	Assigned, Completed int
+	Rate, AvgProgress   float64
+	Tasks               []Task
+}
+
+// Task is one task's completion, with the units that have not completed it.
+type Task struct {
+	No, Section         int
+	Text, RAG           string
+	Overdue             bool
+	Lead, Lagging       []string
+	Assigned, Completed int
+	Rate, AvgProgress   float64
+}
+
+// Trend is the plan at the end of one quarter.
+type Trend struct {
+	Period                      string
+	Rate, AvgProgress, Coverage float64
+}
+
+// Unit is one unit's completion at the period.
+type Unit struct {
+	ID, Name, Kind, RAG           string
+	Assigned, Completed           int
+	Rate, AvgProgress, OnTimeRate float64
+}
+
+// Rank is a county or zone's place.
+type Rank struct {
+	Rank                          int
+	ID, Name, Kind                string
+	Rate, AvgProgress, OnTimeRate float64
+}
+
+// Cell is a unit's completion in one section.
+type Cell struct {
+	UnitID, Unit string
+	Section      int
+	Rate         float64
+}
+
+// Count is a labelled count (rejections by reason, flags by kind).
+type Count struct {
+	Label string
+	N     int
+}
+
+// Late is a unit with reports filed after the due day.
+type Late struct {
+	Unit           string
+	Late, Reported int
+}
+
+// Sources says where the numbers come from, for the note under each figure.
+type Sources struct {
+	Submissions, Rejected int
+	Batches               string
+}
+
+// UnitTask is one of a unit's assignments.
+type UnitTask struct {
+	Task                          int
+	Text, Role, Status, ReportPer string
+	Progress                      float64
+	Completed, ReportedInPeriod   bool
+}
+
+var periodRE = regexp.MustCompile(`^\d{4}Q[1-4]$`)
+
+// Load reads the pages' data at period ("" for the latest period). buildDate, when empty,
+// is the latest 填报日期 in the data, so the same database gives the same pages.
+func Load(ctx context.Context, db *sql.DB, period, buildDate string) (*Data, error) {
+	d := &Data{UnitTasks: map[string][]UnitTask{}, UnitNames: map[string][]string{}}
+	if period == "" {
+		if err := db.QueryRowContext(ctx, "SELECT latest_period()::VARCHAR").Scan(&period); err != nil {
+			return nil, fmt.Errorf("latest period: %w", err)
+		}
+	}
+	if !periodRE.MatchString(period) {
+		return nil, fmt.Errorf("period %q: write it as 2021Q4", period)
+	}
+	d.Period = period
+	// The period is checked above, so it is safe to write into the macro calls.
+	at := func(view string) string { return fmt.Sprintf("%s_at('%s')", view, period) }
+	q := &querier{ctx: ctx, db: db}
+
+	q.row(`SELECT title, year FROM plan`, &d.Title, &d.Year)
+	if buildDate == "" {
+		q.row(`SELECT coalesce(max(submitted_on)::VARCHAR, '') FROM submissions`, &buildDate)
+	}
+	d.BuildDate = buildDate
+
+	o := &d.Overall
+	q.row(fmt.Sprintf(`SELECT count(*), count(*) FILTER (WHERE completed), coalesce(avg(progress_pct), 0),
+		count(*) FILTER (WHERE reported_in_period) FROM %s`, at("assignment_status")), &o.Assigned, &o.Completed, &o.AvgProgress, &o.Reported)
+	q.row(fmt.Sprintf(`SELECT coalesce(sum(expected_reports), 0), coalesce(sum(on_time_reports), 0) FROM %s WHERE period = '%s'`, at("reporting_rate"), period), &o.Expected, &o.OnTime)
+	o.Rate, o.Coverage, o.OnTimeRate = ratio(o.Completed, o.Assigned), ratio(o.Reported, o.Assigned), ratio(o.OnTime, o.Expected)
+
+	taskRAG := map[int]string{}
+	overdue := map[int]bool{}
+	q.each(fmt.Sprintf(`SELECT task_no, rag, overdue FROM %s`, at("rag_by_task")), func(s scanner) error {
+		var no int
+		var rag string
+		var late bool
+		err := s.Scan(&no, &rag, &late)
+		taskRAG[no], overdue[no] = rag, late
+		return err
+	})
+	q.each(fmt.Sprintf(`SELECT task_no, section_no, task_text, lead_units, assigned, completed, completion_rate, avg_progress, lagging_units FROM %s`, at("completion_by_task")), func(s scanner) error {
+		var t Task
+		var lead, lag any
+		if err := s.Scan(&t.No, &t.Section, &t.Text, &lead, &t.Assigned, &t.Completed, &t.Rate, &t.AvgProgress, &lag); err != nil {
+			return err
+		}
+		t.Lead, t.Lagging, t.RAG, t.Overdue = strs(lead), strs(lag), taskRAG[t.No], overdue[t.No]
+		d.Tasks = append(d.Tasks, t)
+		return nil
+	})
+	q.each(fmt.Sprintf(`SELECT s.section_no, s.section_title, s.assigned, s.completed, s.completion_rate, s.avg_progress,
+		rag(s.avg_progress / 100, pe.elapsed_share) FROM %s s, periods pe WHERE pe.period = '%s'`, at("completion_by_section"), period), func(s scanner) error {
+		var sec Section
+		if err := s.Scan(&sec.No, &sec.Title, &sec.Assigned, &sec.Completed, &sec.Rate, &sec.AvgProgress, &sec.RAG); err != nil {
+			return err
+		}
+		sec.Numeral = numeral(sec.No)
+		for _, t := range d.Tasks {
+			if t.Section == sec.No {
+				sec.Tasks = append(sec.Tasks, t)
+			}
+		}
+		d.Sections = append(d.Sections, sec)
+		return nil
+	})
+	q.each(`SELECT period::VARCHAR, completion_rate, avg_progress, coverage FROM completion_trend WHERE period <= '`+period+`'`, func(s scanner) error {
+		var t Trend
+		err := s.Scan(&t.Period, &t.Rate, &t.AvgProgress, &t.Coverage)
+		d.Trend = append(d.Trend, t)
+		return err
+	})
+	onTime := map[string]float64{}
+	q.each(fmt.Sprintf(`SELECT unit_id, on_time_rate FROM %s WHERE period = '%s'`, at("reporting_rate"), period), func(s scanner) error {
+		var id string
+		var r float64
+		err := s.Scan(&id, &r)
+		onTime[id] = r
+		return err
+	})
+	q.each(fmt.Sprintf(`SELECT r.unit_id, r.unit_name, r.unit_kind, r.rag, c.assigned, c.completed, c.completion_rate, c.avg_progress
+		FROM %s r JOIN %s c USING (unit_id) ORDER BY c.sort_order`, at("rag_by_unit"), at("completion_by_unit")), func(s scanner) error {
+		var u Unit
+		err := s.Scan(&u.ID, &u.Name, &u.Kind, &u.RAG, &u.Assigned, &u.Completed, &u.Rate, &u.AvgProgress)
+		u.OnTimeRate = onTime[u.ID]
+		d.Units = append(d.Units, u)
+		return err
+	})
+	q.each(fmt.Sprintf(`SELECT rank, unit_id, unit_name, unit_kind, completion_rate, avg_progress, on_time_rate FROM %s`, at("county_ranking")), func(s scanner) error {
+		var r Rank
+		err := s.Scan(&r.Rank, &r.ID, &r.Name, &r.Kind, &r.Rate, &r.AvgProgress, &r.OnTimeRate)
+		d.Ranking = append(d.Ranking, r)
+		return err
+	})
+	q.each(fmt.Sprintf(`SELECT unit_id, unit_name, section_no, completion_rate FROM %s`, at("county_comparison")), func(s scanner) error {
+		var c Cell
+		err := s.Scan(&c.UnitID, &c.Unit, &c.Section, &c.Rate)
+		d.Grid = append(d.Grid, c)
+		return err
+	})
+	q.each(`SELECT reason_code, count(*) FROM rejected_rows GROUP BY 1 ORDER BY 2 DESC, 1`, func(s scanner) error {
+		var c Count
+		err := s.Scan(&c.Label, &c.N)
+		d.Rejected = append(d.Rejected, c)
+		return err
+	})
+	q.each(`SELECT flag, count(*) FROM report_flags GROUP BY 1 ORDER BY 2 DESC, 1`, func(s scanner) error {
+		var c Count
+		err := s.Scan(&c.Label, &c.N)
+		d.Flags = append(d.Flags, c)
+		return err
+	})
+	q.each(fmt.Sprintf(`SELECT unit_name, sum(actual_reports - on_time_reports)::INTEGER, sum(actual_reports)::INTEGER FROM %s
+		GROUP BY unit_name, sort_order HAVING sum(actual_reports - on_time_reports) > 0 ORDER BY 2 DESC, sort_order`, at("reporting_rate")), func(s scanner) error {
+		var l Late
+		err := s.Scan(&l.Unit, &l.Late, &l.Reported)
+		d.Late = append(d.Late, l)
+		return err
+	})
+	q.row(`SELECT count(*) FROM unassigned_reports`, &d.Unassigned)
+	q.row(`SELECT (SELECT count(*) FROM submissions), (SELECT count(*) FROM rejected_rows),
+		coalesce((SELECT string_agg(batch_id::VARCHAR, ', ' ORDER BY batch_id) FROM ingest_batches), '')`,
+		&d.Sources.Submissions, &d.Sources.Rejected, &d.Sources.Batches)
+	q.each(fmt.Sprintf(`SELECT st.unit_id, st.task_no, t.task_text, st.role, st.status, st.progress_pct, st.completed,
+		st.reported_in_period, coalesce(st.report_period::VARCHAR, '') FROM %s st JOIN tasks t USING (task_no)
+		ORDER BY st.sort_order, st.task_no`, at("assignment_status")), func(s scanner) error {
+		var id string
+		var u UnitTask
+		err := s.Scan(&id, &u.Task, &u.Text, &u.Role, &u.Status, &u.Progress, &u.Completed, &u.ReportedInPeriod, &u.ReportPer)
+		d.UnitTasks[id] = append(d.UnitTasks[id], u)
+		return err
+	})
+	q.each(`SELECT unit_id, unit_name, aliases FROM units ORDER BY sort_order`, func(s scanner) error {
+		var id, name string
+		var aliases any
+		err := s.Scan(&id, &name, &aliases)
+		d.UnitNames[id] = append([]string{name}, strs(aliases)...)
+		return err
+	})
+	if q.err != nil {
+		return nil, q.err
+	}
+	if len(d.Sections) == 0 {
+		return nil, fmt.Errorf("period %s is not a quarter of the plan year %d", period, d.Year)
+	}
+	return d, nil
+}
+
+// querier runs queries until the first error, which it keeps.
+type querier struct {
+	ctx context.Context
+	db  *sql.DB
+	err error
+}
+
+type scanner interface{ Scan(...any) error }
+
+func (q *querier) row(query string, dest ...any) {
+	if q.err != nil {
+		return
+	}
+	if err := q.db.QueryRowContext(q.ctx, query).Scan(dest...); err != nil {
+		q.err = fmt.Errorf("%s: %w", firstLine(query), err)
+	}
+}
+
+func (q *querier) each(query string, fn func(scanner) error) {
+	if q.err != nil {
+		return
+	}
+	rows, err := q.db.QueryContext(q.ctx, query)
+	if err != nil {
+		q.err = fmt.Errorf("%s: %w", firstLine(query), err)
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			q.err = fmt.Errorf("%s: %w", firstLine(query), err)
+			return
+		}
+	}
+	if err := rows.Err(); err != nil {
+		q.err = err
+	}
+}
+
+func firstLine(s string) string { return strings.TrimSpace(strings.SplitN(s, "\n", 2)[0]) }
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// strs reads a DuckDB list of text.
+func strs(v any) []string {
+	l, _ := v.([]any)
+	out := make([]string, 0, len(l))
+	for _, x := range l {
+		out = append(out, fmt.Sprint(x))
+	}
+	return out
+}
+
+// Pct writes a 0–1 rate as a percentage with one decimal, halves rounding up (四舍五入).
+func Pct(rate float64) string { return fmt.Sprintf("%.1f%%", round1(rate*100)) }
+
+// round1 rounds to one decimal, halves up.
+func round1(v float64) float64 { return math.Floor(v*10+0.5) / 10 }
+
+func numeral(n int) string { return plan.Numeral(n) }

@@ -1,0 +1,346 @@
+package reports
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"html/template"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+//go:embed templates/*.tmpl
+var templateFS embed.FS
+
+//go:embed static/plantrack.js static/plantrack.css
+var staticFS embed.FS
+
+// The pinned npm assets, copied into assets/dist by the Makefile (never committed).
+//
+//go:embed assets/dist/echarts.min.js assets/dist/liaocheng-map.js assets/dist/ECHARTS-LICENSE.txt assets/dist/MAP-LICENSE.txt
+var distFS embed.FS
+
+// Options choose what to render.
+type Options struct {
+	Period    string // "" for the latest period
+	BuildDate string // "" for the latest 填报日期 in the data
+}
+
+// Page is one written file.
+type Page struct {
+	Name  string // relative path, e.g. whitepaper.html
+	Title string
+}
+
+// Render writes index.html, whitepaper.html, counties.html, briefing.html, one page per
+// unit under units/, summary.xlsx and the assets beside them into out. The same database
+// and options give byte-identical files.
+func Render(ctx context.Context, db *sql.DB, out string, opt Options) (*Data, []Page, error) {
+	d, err := Load(ctx, db, opt.Period, opt.BuildDate)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := writeAssets(out); err != nil {
+		return nil, nil, err
+	}
+	tmpl, err := parseTemplates()
+	if err != nil {
+		return nil, nil, err
+	}
+	set, err := buildCharts(d)
+	if err != nil {
+		return nil, nil, err
+	}
+	var pages []Page
+	write := func(name, title, body, class string, charts map[string]Chart, extra map[string]any) error {
+		html, err := renderPage(tmpl, body, pageData{D: d, PageTitle: title, Base: strings.Repeat("../", strings.Count(name, "/")), BodyClass: class,
+			Charts: len(charts) > 0, Map: charts["map"].Option != "", Unit: extra["unit"], Tasks: extra["tasks"]}, funcs(d, charts))
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if err := writeFile(filepath.Join(out, name), html); err != nil {
+			return err
+		}
+		pages = append(pages, Page{Name: name, Title: title})
+		return nil
+	}
+	if err := write("index.html", "报告目录", "index", "", nil, nil); err != nil {
+		return nil, nil, err
+	}
+	if err := write("whitepaper.html", "法治政府建设白皮书数据报告", "whitepaper", "whitepaper", set.whitepaper, nil); err != nil {
+		return nil, nil, err
+	}
+	if err := write("counties.html", "县市区、开发区比较", "counties", "counties", set.counties, nil); err != nil {
+		return nil, nil, err
+	}
+	if err := write("briefing.html", "领导简报", "briefing", "briefing", nil, nil); err != nil {
+		return nil, nil, err
+	}
+	for _, u := range d.Units {
+		c, err := unitChart(u, d.UnitTasks[u.ID])
+		if err != nil {
+			return nil, nil, err
+		}
+		name := "units/" + u.ID + ".html"
+		if err := write(name, u.Name, "unit", "unit", map[string]Chart{"unit-progress": c}, map[string]any{"unit": u, "tasks": d.UnitTasks[u.ID]}); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := writeSummary(filepath.Join(out, "summary.xlsx"), d); err != nil {
+		return nil, nil, fmt.Errorf("summary.xlsx: %w", err)
+	}
+	pages = append(pages, Page{Name: "summary.xlsx", Title: "Excel 汇总表"})
+	return d, pages, nil
+}
+
+type chartSet struct {
+	whitepaper, counties map[string]Chart
+}
+
+func buildCharts(d *Data) (*chartSet, error) {
+	var names []string
+	var rates []float64
+	for _, s := range d.Sections {
+		names = append(names, s.Numeral+"、"+s.Title)
+		rates = append(rates, s.Rate)
+	}
+	sections, err := barChart("sections", "分部分完成率", names, rates, "completion_by_section")
+	if err != nil {
+		return nil, err
+	}
+	names, rates = nil, nil
+	for _, r := range d.Ranking {
+		names = append(names, r.Name)
+		rates = append(rates, r.Rate)
+	}
+	ranking, err := barChart("ranking", "县市区、开发区完成率排名", names, rates, "county_ranking")
+	if err != nil {
+		return nil, err
+	}
+	var depts []Unit
+	for _, u := range d.Units {
+		if u.Kind != "county" && u.Kind != "zone" {
+			depts = append(depts, u)
+		}
+	}
+	// Departments by completion rate, best first; equal rates in registry order.
+	slices.SortStableFunc(depts, func(a, b Unit) int {
+		switch {
+		case a.Rate > b.Rate:
+			return -1
+		case a.Rate < b.Rate:
+			return 1
+		}
+		return 0
+	})
+	names, rates = nil, nil
+	for _, u := range depts {
+		names = append(names, u.Name)
+		rates = append(rates, u.Rate)
+	}
+	departments, err := barChart("departments", "市直部门完成率", names, rates, "completion_by_unit")
+	if err != nil {
+		return nil, err
+	}
+	trend, err := trendChart(d)
+	if err != nil {
+		return nil, err
+	}
+	heat, err := heatmapChart(d)
+	if err != nil {
+		return nil, err
+	}
+	radars, err := radarCharts(d)
+	if err != nil {
+		return nil, err
+	}
+	mapJS, err := distFS.ReadFile("assets/dist/liaocheng-map.js")
+	if err != nil {
+		return nil, err
+	}
+	m, hasMap, err := mapChart(d, mapJS, d.UnitNames)
+	if err != nil {
+		return nil, err
+	}
+	set := &chartSet{
+		whitepaper: map[string]Chart{"sections": sections, "trend": trend, "ranking": ranking, "departments": departments},
+		counties:   map[string]Chart{"ranking": ranking, "heatmap": heat},
+	}
+	if hasMap {
+		set.counties["map"] = m
+	}
+	for _, r := range radars {
+		set.counties[r.ID] = r
+	}
+	return set, nil
+}
+
+type pageData struct {
+	D               *Data
+	PageTitle, Base string
+	BodyClass       string
+	Charts, Map     bool
+	Unit, Tasks     any
+}
+
+// chartView is a chart with the note on its data source.
+type chartView struct {
+	Chart
+	Note string
+}
+
+func parseTemplates() (*template.Template, error) {
+	return template.New("").Funcs(funcs(&Data{}, nil)).ParseFS(templateFS, "templates/*.tmpl")
+}
+
+func renderPage(t *template.Template, body string, pd pageData, fm template.FuncMap) ([]byte, error) {
+	c, err := t.Clone()
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := c.Funcs(fm).ExecuteTemplate(&buf, body+".tmpl", pd); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// overdueGroup is a lead unit with its lagging tasks.
+type overdueGroup struct {
+	Lead  string
+	Tasks []Task
+}
+
+var kinds = map[string]string{"department": "市直部门", "county": "县市区", "zone": "开发区", "other": "其他"}
+var roles = map[string]string{"lead": "牵头", "responsible": "责任"}
+var statuses = map[string]string{"not_started": "未启动", "in_progress": "推进中", "completed": "已完成", "no_report": "未报送"}
+
+// reasons and flags say in Chinese what the codes of ingest mean.
+var reasons = map[string]string{
+	"bad_file": "文件无法读取", "bad_task_no": "任务序号有误", "unknown_task": "任务序号不在计划中", "unknown_unit": "填报单位不明",
+	"bad_period": "报告期有误", "bad_status": "完成状态有误", "bad_progress": "完成进度有误", "bad_achieved": "完成数量有误",
+	"bad_date": "填报日期有误", "duplicate_key": "重复字段", "not_an_object": "格式有误",
+}
+var flags = map[string]string{
+	"unassigned": "计划未分配该任务", "completed_not_100": "已完成但进度不足100%", "not_started_with_pct": "未启动但有进度",
+	"progress_assumed_100": "已完成未填进度（按100%计）", "no_progress": "未填进度", "no_submitted_on": "未填填报日期",
+	"unknown_field": "含未知字段", "progress_backwards": "进度较上期倒退",
+}
+
+func lookupOr(m map[string]string, k string) string {
+	if v, ok := m[k]; ok {
+		return v
+	}
+	return k
+}
+
+// funcs are the template functions; the page-specific ones see the page's charts.
+func funcs(d *Data, charts map[string]Chart) template.FuncMap {
+	return template.FuncMap{
+		"pct":  Pct,
+		"pct1": func(v float64) string { return fmt.Sprintf("%.1f%%", round1(v)) },
+		"join": strings.Join,
+		"clip": func(s string, n int) string {
+			if utf8.RuneCountInString(s) <= n {
+				return s
+			}
+			return string([]rune(s)[:n]) + "…"
+		},
+		"kind":   func(k string) string { return lookupOr(kinds, k) },
+		"role":   func(k string) string { return lookupOr(roles, k) },
+		"status": func(k string) string { return lookupOr(statuses, k) },
+		"reason": func(k string) string { return lookupOr(reasons, k) },
+		"flag":   func(k string) string { return lookupOr(flags, k) },
+		"chart": func(name string) (Chart, error) {
+			c, ok := charts[name]
+			if !ok {
+				return Chart{}, fmt.Errorf("no chart %q on this page", name)
+			}
+			return c, nil
+		},
+		"chartOK": func(name string) *Chart {
+			if c, ok := charts[name]; ok {
+				return &c
+			}
+			return nil
+		},
+		"chartNote": func(c any, s Sources) chartView {
+			var ch Chart
+			switch x := c.(type) {
+			case Chart:
+				ch = x
+			case *Chart:
+				ch = *x
+			}
+			return chartView{Chart: ch, Note: fmt.Sprintf("%d 条报送记录，批次 %s", s.Submissions, s.Batches)}
+		},
+		"radars": func() []Chart {
+			var out []Chart
+			for _, r := range d.Ranking {
+				if c, ok := charts["radar-"+r.ID]; ok {
+					out = append(out, c)
+				}
+			}
+			return out
+		},
+		"best": func(n int) []Rank { return d.Ranking[:min(n, len(d.Ranking))] },
+		"worst": func(n int) []Rank {
+			if len(d.Ranking) <= n {
+				return nil
+			}
+			return d.Ranking[len(d.Ranking)-n:]
+		},
+		"overdue": func() []overdueGroup {
+			var out []overdueGroup
+			for _, t := range d.Tasks {
+				if !t.Overdue {
+					continue
+				}
+				for _, l := range t.Lead {
+					i := slices.IndexFunc(out, func(g overdueGroup) bool { return g.Lead == l })
+					if i < 0 {
+						out = append(out, overdueGroup{Lead: l})
+						i = len(out) - 1
+					}
+					out[i].Tasks = append(out[i].Tasks, t)
+				}
+			}
+			return out
+		},
+	}
+}
+
+// writeAssets copies ECharts, the map, the licences and plantrack's script and style into
+// out/assets, so the pages open with no network.
+func writeAssets(out string) error {
+	files := map[string]func() ([]byte, error){
+		"assets/echarts.min.js":      func() ([]byte, error) { return distFS.ReadFile("assets/dist/echarts.min.js") },
+		"assets/liaocheng-map.js":    func() ([]byte, error) { return distFS.ReadFile("assets/dist/liaocheng-map.js") },
+		"assets/ECHARTS-LICENSE.txt": func() ([]byte, error) { return distFS.ReadFile("assets/dist/ECHARTS-LICENSE.txt") },
+		"assets/MAP-LICENSE.txt":     func() ([]byte, error) { return distFS.ReadFile("assets/dist/MAP-LICENSE.txt") },
+		"assets/plantrack.js":        func() ([]byte, error) { return staticFS.ReadFile("static/plantrack.js") },
+		"assets/plantrack.css":       func() ([]byte, error) { return staticFS.ReadFile("static/plantrack.css") },
+	}
+	for name, read := range files {
+		b, err := read()
+		if err != nil {
+			return err
+		}
+		if err := writeFile(filepath.Join(out, name), b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeFile(path string, b []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o644)
+}
