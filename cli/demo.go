@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"plantrack/ingest"
+	"plantrack/reports"
 	"plantrack/sample"
 	"plantrack/store"
 	"plantrack/transform"
@@ -21,7 +22,8 @@ func newDemoCmd(e *env) *cobra.Command {
 		Short: "Run the whole job on the built-in Liaocheng 2021 plan and a generated sample year",
 		Long: `Run the whole job on the built-in Liaocheng 2021 plan: generate a realistic year of
 submissions (CSV in UTF-8 and GBK, XLSX, JSON, with the habits of real offices) into
-DIR/submissions, ingest them into DIR/plantrack.duckdb, and print what came of it.
+DIR/submissions, ingest them into DIR/plantrack.duckdb, print the headline numbers, and
+write the reports (DIR/index.html and the pages it links).
 The same seed always gives the same files. An existing DIR/plantrack.duckdb is replaced.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -60,7 +62,17 @@ The same seed always gives the same files. An existing DIR/plantrack.duckdb is r
 			if err := printMetrics(cmd.Context(), e.stdout, db.DB); err != nil {
 				return err
 			}
+			d, pages, err := reports.Render(cmd.Context(), db.DB, out, reports.Options{})
+			if err != nil {
+				return err
+			}
 			fmt.Fprintf(e.stdout, "\ndatabase: %s (try: plantrack sql --db %s 'SELECT * FROM completion_by_unit')\n", dbPath, dbPath)
+			fmt.Fprintf(e.stdout, "reports: %d pages for %s\n", len(pages), d.Period)
+			abs, err := filepath.Abs(filepath.Join(out, "index.html"))
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(e.stdout, abs)
 			return nil
 		},
 	}

@@ -106,6 +106,7 @@ type Sources struct {
 type UnitTask struct {
 	Task                          int
 	Text, Role, Status, ReportPer string
+	Notes                         string
 	Progress                      float64
 	Completed, ReportedInPeriod   bool
 }
@@ -234,11 +235,11 @@ func Load(ctx context.Context, db *sql.DB, period, buildDate string) (*Data, err
 		coalesce((SELECT string_agg(batch_id::VARCHAR, ', ' ORDER BY batch_id) FROM ingest_batches), '')`,
 		&d.Sources.Submissions, &d.Sources.Rejected, &d.Sources.Batches)
 	q.each(fmt.Sprintf(`SELECT st.unit_id, st.task_no, t.task_text, st.role, st.status, st.progress_pct, st.completed,
-		st.reported_in_period, coalesce(st.report_period::VARCHAR, '') FROM %s st JOIN tasks t USING (task_no)
+		st.reported_in_period, coalesce(st.report_period::VARCHAR, ''), coalesce(st.notes, '') FROM %s st JOIN tasks t USING (task_no)
 		ORDER BY st.sort_order, st.task_no`, at("assignment_status")), func(s scanner) error {
 		var id string
 		var u UnitTask
-		err := s.Scan(&id, &u.Task, &u.Text, &u.Role, &u.Status, &u.Progress, &u.Completed, &u.ReportedInPeriod, &u.ReportPer)
+		err := s.Scan(&id, &u.Task, &u.Text, &u.Role, &u.Status, &u.Progress, &u.Completed, &u.ReportedInPeriod, &u.ReportPer, &u.Notes)
 		d.UnitTasks[id] = append(d.UnitTasks[id], u)
 		return err
 	})

@@ -20,6 +20,7 @@ SELECT pe.period                           AS at_period,
        r.achieved,
        coalesce(r.completed, false)        AS completed,
        r.on_time,
+       r.notes,
        r.submitted_on, r.batch_id, r.source_file, r.source_sheet, r.source_row
 FROM periods pe
 CROSS JOIN assignments a
