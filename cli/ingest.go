@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"plantrack/ingest"
+	"plantrack/receipt"
 	"plantrack/store"
 	"plantrack/transform"
 )
@@ -22,9 +25,11 @@ const maxShownRejections = 50
 
 func newIngestCmd(e *env) *cobra.Command {
 	var (
-		dbPath string
-		files  planFiles
-		strict bool
+		dbPath   string
+		files    planFiles
+		strict   bool
+		receipts string
+		period   string
 	)
 	cmd := &cobra.Command{
 		Use:   "ingest [--db FILE] PATH...",
@@ -35,8 +40,20 @@ func newIngestCmd(e *env) *cobra.Command {
 CSV may be UTF-8 (with or without BOM) or GBK/GB18030; XLSX may have title rows and a
 填报单位/填报日期 line above the header; JSON is an array of objects with the English keys.
 Every row is accepted or stored in rejected_rows with its reason; rejections are printed
-like compiler errors. A file already ingested (same content) adds nothing.`,
+like compiler errors. A file already ingested (same content) adds nothing.
+
+plantrack's own templates (plantrack template) are recognised by their hidden sheet, even
+renamed: every row is the template unit's report for the template's period, a row on a
+task the unit is not assigned is rejected, and a template for another plan is refused
+whole, as is, with --period, a template for another period.
+
+--receipts DIR writes, after the batch is committed, one receipt (回执) XLSX per input file
+for the unit: rows accepted, rows rejected with the reason in Chinese next to what the unit
+wrote, and the unit's tasks still missing for the period. Receipts mirror the input folders
+(submissions/2021Q2/东阿县.xlsx → DIR/2021Q2/东阿县-回执.xlsx); the same database and files
+give the same receipts.`,
 		Example: `  plantrack ingest submissions/2021Q2
+  plantrack ingest --period 2021Q2 --receipts receipts/2021Q2 collected/2021Q2
   plantrack ingest --db city.duckdb --strict 东阿县.xlsx 市司法局.csv`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {
@@ -49,12 +66,17 @@ like compiler errors. A file already ingested (same content) adds nothing.`,
 			if err != nil {
 				return err
 			}
+			if period != "" {
+				if period, err = planPeriod(c, period); err != nil {
+					return err
+				}
+			}
 			db, err := store.Open(cmd.Context(), dbPath)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			opt := ingest.Options{Strict: strict, Log: e.log, Progress: progressBar(e.stderr), BeforeCommit: faultHook()}
+			opt := ingest.Options{Strict: strict, Log: e.log, Progress: progressBar(e.stderr), BeforeCommit: faultHook(), Period: period}
 			sum, err := ingest.Ingest(cmd.Context(), db, c.ingestPlan(), args, opt)
 			if sum != nil {
 				printRejections(e.stderr, sum.Rejections)
@@ -66,11 +88,27 @@ like compiler errors. A file already ingested (same content) adds nothing.`,
 			if err != nil {
 				return err
 			}
-			return transform.Apply(cmd.Context(), db)
+			if err := transform.Apply(cmd.Context(), db); err != nil {
+				return err
+			}
+			if receipts == "" {
+				return nil
+			}
+			ins := receiptInputs(args, sum, receipts)
+			if err := receipt.Write(cmd.Context(), db.DB, ins, receipt.Options{Period: period}); err != nil {
+				if sum.BatchID > 0 {
+					return fmt.Errorf("batch %d is committed, but writing the receipts failed: %w", sum.BatchID, err)
+				}
+				return err
+			}
+			fmt.Fprintf(e.stdout, "wrote %d receipts (回执) to %s\n", len(ins), receipts)
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&dbPath, "db", store.DefaultPath, "database file")
 	cmd.Flags().BoolVar(&strict, "strict", false, "write nothing, and exit 2, if any row is rejected")
+	cmd.Flags().StringVar(&receipts, "receipts", "", "write a receipt (回执) XLSX per input file into `DIR`")
+	cmd.Flags().StringVar(&period, "period", "", "the period being collected (2021Q2): a template for another period is refused")
 	planFlags(cmd, &files)
 	return cmd
 }
@@ -161,4 +199,51 @@ func faultHook() func() {
 		os.WriteFile(marker, []byte("ready\n"), 0o644)
 		time.Sleep(time.Minute)
 	}
+}
+
+// planPeriod reads a --period flag: any way ingest reads a period, within the plan year.
+func planPeriod(c *catalog, s string) (string, error) {
+	p, err := ingest.ParsePeriod(s)
+	if err != nil {
+		return "", usageErrorf("--period %q: %v", s, err)
+	}
+	if p[:4] != fmt.Sprint(c.Year) {
+		return "", usageErrorf("--period %s: the plan year is %d", p, c.Year)
+	}
+	return p, nil
+}
+
+// receiptInputs names a receipt for every file ingest read or found already ingested: the
+// input's path under the folder argument it was found in, under dir.
+func receiptInputs(args []string, sum *ingest.Summary, dir string) []receipt.Input {
+	var ins []receipt.Input
+	for _, f := range sum.Files {
+		ins = append(ins, receipt.Input{Path: f.Path, SHA256: f.SHA256})
+	}
+	for _, d := range sum.Duplicates {
+		ins = append(ins, receipt.Input{Path: d.Path, SHA256: d.SHA256})
+	}
+	sort.Slice(ins, func(i, j int) bool { return ins[i].Path < ins[j].Path })
+	used := map[string]bool{}
+	for i := range ins {
+		rel := filepath.Base(ins[i].Path)
+		for _, a := range args {
+			root := filepath.ToSlash(filepath.Clean(a))
+			if r, ok := strings.CutPrefix(ins[i].Path, root+"/"); ok && root != "." {
+				rel = r
+				break
+			}
+			if root == "." && !strings.HasPrefix(ins[i].Path, "../") && !filepath.IsAbs(ins[i].Path) {
+				rel = ins[i].Path
+			}
+		}
+		out := filepath.Join(dir, filepath.FromSlash(filepath.ToSlash(filepath.Dir(rel))), receipt.Name(rel))
+		base := strings.TrimSuffix(out, ".xlsx")
+		for n := 2; used[out]; n++ {
+			out = fmt.Sprintf("%s-%d.xlsx", base, n)
+		}
+		used[out] = true
+		ins[i].Out = out
+	}
+	return ins
 }

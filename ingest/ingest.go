@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -24,6 +25,9 @@ type Options struct {
 	Progress func(done, total int64)
 	// BeforeCommit runs with the batch complete but not committed (tests kill the process here).
 	BeforeCommit func()
+	// Period, when set (canonical, 2021Q2), is the period being collected: a plantrack
+	// template made for another period is rejected whole (ReasonWrongPeriod).
+	Period string
 }
 
 // ErrRejected is returned under Options.Strict when rows were rejected; nothing was written.
@@ -94,13 +98,20 @@ type fileJob struct {
 	layout *layout
 	memo   *memo
 	res    fileResult
+	tmpl   *templateFile // set when the file is one of plantrack's templates
 	// onBytes, when set, hears how many more bytes of the file have been parsed.
 	onBytes func(n int64)
 }
 
 func (j *fileJob) rejectFile(reason string) {
+	j.rejectWhole(Rejection{Reason: reason, Code: ReasonFile})
+}
+
+// rejectWhole rejects the whole file for the reason r gives.
+func (j *fileJob) rejectWhole(r Rejection) {
 	j.res.wholeFile = true
-	j.res.reject(Rejection{File: j.name, Reason: reason, Code: ReasonFile, Raw: "{}"})
+	r.File, r.Raw = j.name, "{}"
+	j.res.reject(r)
 }
 
 // row sorts one row: blank, note and totals rows are not submissions; a data row is
@@ -113,12 +124,18 @@ func (j *fileJob) row(cells []string, sheet string, row int, bb *batchBuilder, r
 		res.skipped++
 		return
 	}
+	if j.tmpl != nil && j.tmpl.unfilled(j.layout, cells) {
+		return // a task left blank in a template: not reported
+	}
 	res.rowsRead++
 	m := j.memo
 	if m == nil {
 		m = workerMemo(bb)
 	}
 	rec, probs := j.c.check(j.layout, cells, sheet, row, m)
+	if j.tmpl != nil {
+		probs = j.tmpl.checkAssigned(j.c, j.layout, cells, &rec, probs)
+	}
 	if probs != nil {
 		res.reject(j.layout.rejection(j.name, sheet, row, cells, probs))
 		return
@@ -167,7 +184,13 @@ func Ingest(ctx context.Context, db *store.DB, p Plan, paths []string, opt Optio
 			total += st.Size()
 		}
 	}
+	if opt.Period != "" {
+		if pp, err := ParsePeriod(opt.Period); err != nil || pp != opt.Period || pp[:4] != strconv.Itoa(p.Catalog.Year) {
+			return nil, fmt.Errorf("period %q: want a quarter of the plan year %d, such as %dQ2", opt.Period, p.Catalog.Year, p.Catalog.Year)
+		}
+	}
 	c := newChecker(p)
+	c.period = opt.Period
 
 	dc, err := db.Connector.Connect(ctx)
 	if err != nil {

@@ -94,6 +94,10 @@ const (
 	ReasonDate        = "bad_date"      // not a date
 	ReasonDuplicate   = "duplicate_key" // JSON object with the same key twice
 	ReasonNotObject   = "not_an_object" // a JSON array element that is not an object
+	// plantrack's own templates (see ingest/template.go):
+	ReasonWrongPlan   = "wrong_plan"        // the whole file: a template made for another plan
+	ReasonWrongPeriod = "wrong_period"      // the whole file: a template for a period this ingest does not take
+	ReasonNotAssigned = "task_not_assigned" // a template row on a task its unit is not assigned
 )
 
 // record is an accepted, normalized row.
@@ -156,6 +160,7 @@ type checker struct {
 	p        Plan
 	dicts    *dicts
 	year     string
+	period   string // Options.Period: the period templates must be for, "" for any
 	assigned map[assignKey]bool
 	names    []string // every unit name and alias, for suggestions
 }

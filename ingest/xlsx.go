@@ -14,6 +14,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/xuri/excelize/v2"
+
+	"plantrack/template"
 )
 
 // Limits that keep a hostile or broken workbook from taking the machine's memory: a real
@@ -83,12 +85,18 @@ func (j *fileJob) readXLSX(ctx context.Context, path string, emit func(arrow.Rec
 		return nil
 	}
 	date1904 := props.Date1904 != nil && *props.Date1904
+	if !j.recogniseTemplate(wb) {
+		return nil // a template this ingest refuses: rejected whole
+	}
 	bb := newBatchBuilder(j.c.dicts)
 	defer bb.release()
 	found := false
 	for _, sheet := range wb.GetSheetList() {
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		if j.tmpl != nil && sheet == template.MetaSheet {
+			continue
 		}
 		rows, err := sheetRows(wb, sheet, date1904)
 		if err != nil {
@@ -99,6 +107,9 @@ func (j *fileJob) readXLSX(ctx context.Context, path string, emit func(arrow.Rec
 		if err != nil {
 			j.res.notes = append(j.res.notes, fmt.Sprintf("sheet %s: no header row, not read", sheet))
 			continue
+		}
+		if j.tmpl != nil {
+			j.tmpl.force(l, sheet, rows)
 		}
 		if miss := l.missingColumns(); len(miss) > 0 {
 			j.res.reject(Rejection{File: j.name, Sheet: sheet, Reason: fmt.Sprintf("no %s column and no %s line above the header: the sheet is not read", miss[0], miss[0]), Code: ReasonFile, Raw: "{}"})

@@ -1,0 +1,572 @@
+// Package receipt writes the receipt (回执) of each submitted file: an XLSX for the unit
+// saying which rows were accepted, which were rejected and why (in Chinese, next to what
+// the unit wrote), and which of its tasks are still missing for the period.
+//
+// A receipt is made from what the database holds for the file's content (its sha256), so
+// a file ingested before gets the same receipt again, and the same database and file give
+// the same bytes.
+package receipt
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"plantrack/ingest"
+	"plantrack/plan"
+	"plantrack/template"
+)
+
+// Input is one file an ingest was given.
+type Input struct {
+	Path   string // as ingest read it
+	SHA256 string
+	Out    string // the receipt to write
+}
+
+// Options tune receipts.
+type Options struct {
+	// Period is the period being collected (ingest --period), "" when not given: the
+	// missing tasks of a template refused whole are those of this period.
+	Period string
+}
+
+// Write writes one receipt per input from what the database holds.
+func Write(ctx context.Context, db *sql.DB, ins []Input, opt Options) error {
+	var title string
+	if err := db.QueryRowContext(ctx, "SELECT coalesce(max(title), '') FROM plan").Scan(&title); err != nil {
+		return fmt.Errorf("receipts: %w", err)
+	}
+	for _, in := range ins {
+		r, err := load(ctx, db, in, opt)
+		if err != nil {
+			return fmt.Errorf("receipt for %s: %w", in.Path, err)
+		}
+		r.planTitle = title
+		if err := os.MkdirAll(filepath.Dir(in.Out), 0o755); err != nil {
+			return fmt.Errorf("receipts: %w", err)
+		}
+		b, err := r.render()
+		if err != nil {
+			return fmt.Errorf("receipt for %s: %w", in.Path, err)
+		}
+		if err := os.WriteFile(in.Out, b, 0o644); err != nil {
+			return fmt.Errorf("receipts: %w", err)
+		}
+	}
+	return nil
+}
+
+// receipt is what one receipt says.
+type receipt struct {
+	in        Input
+	planTitle string
+	tmpl      *template.Meta
+
+	// The file as ingest_files records it: the batch that read it first.
+	batch                                     int
+	firstPath, status                         string
+	rowsRead, accepted, rejected, skippedRows int64
+
+	rejections []rejection
+	acceptedRs []accepted
+	owed       []owed // (unit, period) pairs the file reports for, with their missing tasks
+}
+
+type rejection struct {
+	sheet                    string
+	row                      int
+	column, value, code, why string
+	raw                      []keyValue
+}
+
+type keyValue struct{ key, value string }
+
+type accepted struct {
+	sheet                    string
+	row                      int
+	unitName, period, status string
+	task                     int
+	progress, achieved       sql.NullFloat64
+	submittedOn              sql.NullTime
+	flags                    []string
+}
+
+type owed struct {
+	unitID, unitName, period string
+	missing                  []missingTask
+}
+
+type missingTask struct {
+	task                int
+	role, text, section string
+}
+
+func load(ctx context.Context, db *sql.DB, in Input, opt Options) (*receipt, error) {
+	r := &receipt{in: in}
+	if strings.EqualFold(filepath.Ext(in.Path), ".xlsx") {
+		m, err := ingest.ReadTemplate(in.Path)
+		if err == nil {
+			r.tmpl = m
+		}
+	}
+	err := db.QueryRowContext(ctx, `SELECT batch_id, source_file, status, rows_read, accepted, rejected, skipped_rows
+		FROM ingest_files WHERE file_sha256 = ? ORDER BY batch_id LIMIT 1`, in.SHA256).
+		Scan(&r.batch, &r.firstPath, &r.status, &r.rowsRead, &r.accepted, &r.rejected, &r.skippedRows)
+	if err == sql.ErrNoRows {
+		return r, nil // not in the database: the receipt says so
+	}
+	if err != nil {
+		return nil, err
+	}
+
+	rows, err := db.QueryContext(ctx, `SELECT source_sheet, source_row, "column", value, reason_code, reason, raw
+		FROM rejected_rows WHERE file_sha256 = ? AND batch_id = ? ORDER BY source_sheet, source_row, reason_code`, in.SHA256, r.batch)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var x rejection
+		var reason, raw string
+		if err := rows.Scan(&x.sheet, &x.row, &x.column, &x.value, &x.code, &reason, &raw); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		x.why = ingest.ReasonChinese(x.code, x.column, x.value, reason)
+		x.raw = orderedObject(raw)
+		r.rejections = append(r.rejections, x)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+
+	rows, err = db.QueryContext(ctx, `SELECT source_sheet, source_row, unit_id, unit_name, period::VARCHAR, task_no, status::VARCHAR,
+		progress_pct, achieved, submitted_on, flags
+		FROM submissions WHERE file_sha256 = ? AND batch_id = ? ORDER BY source_sheet, source_row`, in.SHA256, r.batch)
+	if err != nil {
+		return nil, err
+	}
+	pairs := map[[2]string]bool{}
+	var order [][2]string
+	addPair := func(unitID, period string) {
+		k := [2]string{unitID, period}
+		if !pairs[k] {
+			pairs[k] = true
+			order = append(order, k)
+		}
+	}
+	if m := r.tmpl; m != nil {
+		switch {
+		case !r.wholeFileRejected():
+			addPair(m.UnitID, m.Period)
+		case opt.Period != "":
+			addPair(m.UnitID, opt.Period)
+		}
+	}
+	for rows.Next() {
+		var a accepted
+		var unitID string
+		var flags []any
+		if err := rows.Scan(&a.sheet, &a.row, &unitID, &a.unitName, &a.period, &a.task, &a.status, &a.progress, &a.achieved, &a.submittedOn, &flags); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		for _, f := range flags {
+			a.flags = append(a.flags, fmt.Sprint(f))
+		}
+		r.acceptedRs = append(r.acceptedRs, a)
+		addPair(unitID, a.period)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(order, func(a, b [2]string) int { return strings.Compare(a[1], b[1]) })
+	for _, k := range order {
+		o, err := missing(ctx, db, k[0], k[1])
+		if err != nil {
+			return nil, err
+		}
+		if o != nil {
+			r.owed = append(r.owed, *o)
+		}
+	}
+	slices.SortStableFunc(r.owed, func(a, b owed) int { return strings.Compare(a.period, b.period) })
+	return r, nil
+}
+
+func (r *receipt) wholeFileRejected() bool { return r.status == "rejected" }
+
+// missing lists a unit's assigned tasks with no accepted report for the period.
+func missing(ctx context.Context, db *sql.DB, unitID, period string) (*owed, error) {
+	o := &owed{unitID: unitID, period: period}
+	err := db.QueryRowContext(ctx, "SELECT unit_name FROM units WHERE unit_id = ?", unitID).Scan(&o.unitName)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.QueryContext(ctx, `SELECT a.task_no, a.role, t.task_text, s.section_no, s.section_title
+		FROM assignments a JOIN tasks t USING (task_no) JOIN sections s USING (section_no)
+		WHERE a.unit_id = ? AND NOT EXISTS (
+			SELECT 1 FROM submissions x WHERE x.unit_id = a.unit_id AND x.task_no = a.task_no AND x.period::VARCHAR = ?)
+		ORDER BY a.task_no`, unitID, period)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m missingTask
+		var no int
+		var title string
+		if err := rows.Scan(&m.task, &m.role, &m.text, &no, &title); err != nil {
+			return nil, err
+		}
+		m.role = template.RoleName(m.role)
+		m.section = plan.Numeral(no) + "、" + title
+		o.missing = append(o.missing, m)
+	}
+	return o, rows.Err()
+}
+
+// orderedObject reads a stored raw row: a JSON object, its keys in the file's order.
+func orderedObject(raw string) []keyValue {
+	dec := json.NewDecoder(strings.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil
+	}
+	var out []keyValue
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			return out
+		}
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			return out
+		}
+		s, _ := v.(string)
+		if v != nil && s == "" {
+			s = fmt.Sprint(v)
+		}
+		out = append(out, keyValue{fmt.Sprint(k), s})
+	}
+	return out
+}
+
+// Name is the receipt's file name for a submission: 东阿县.xlsx → 东阿县-回执.xlsx.
+func Name(path string) string {
+	base := filepath.Base(path)
+	return strings.TrimSuffix(base, filepath.Ext(base)) + "-回执.xlsx"
+}
+
+// fixedTime keeps receipts byte-stable: a receipt says what the database holds, not when
+// it was written.
+const fixedTime = "2000-01-01T00:00:00Z"
+
+func (r *receipt) render() ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	w := &sheetWriter{f: f}
+	if err := w.styles(); err != nil {
+		return nil, err
+	}
+	if err := r.front(w); err != nil {
+		return nil, err
+	}
+	if err := r.acceptedSheet(w); err != nil {
+		return nil, err
+	}
+	f.SetActiveSheet(0)
+	if err := f.SetDocProps(&excelize.DocProperties{Creator: "plantrack", LastModifiedBy: "plantrack",
+		Created: fixedTime, Modified: fixedTime, Title: "进度报送回执", Language: "zh-CN"}); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+const (
+	frontSheet    = "回执"
+	acceptedSheet = "已接收"
+)
+
+type sheetWriter struct {
+	f                                             *excelize.File
+	title, info, section, header, cell, wrap, bad int
+	errs                                          []error
+}
+
+func (w *sheetWriter) styles() error {
+	border := []excelize.Border{
+		{Type: "left", Color: "808080", Style: 1}, {Type: "top", Color: "808080", Style: 1},
+		{Type: "right", Color: "808080", Style: 1}, {Type: "bottom", Color: "808080", Style: 1},
+	}
+	font := &excelize.Font{Family: "宋体", Size: 11}
+	bold := &excelize.Font{Family: "宋体", Size: 11, Bold: true}
+	center := &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}
+	left := &excelize.Alignment{Horizontal: "left", Vertical: "center", WrapText: true}
+	for _, st := range []struct {
+		id    *int
+		style *excelize.Style
+	}{
+		{&w.title, &excelize.Style{Font: &excelize.Font{Family: "黑体", Size: 16, Bold: true}, Alignment: center}},
+		{&w.info, &excelize.Style{Font: font, Alignment: left}},
+		{&w.section, &excelize.Style{Font: &excelize.Font{Family: "黑体", Size: 12, Bold: true}, Alignment: &excelize.Alignment{Vertical: "center"}}},
+		{&w.header, &excelize.Style{Border: border, Font: bold, Alignment: center,
+			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9D9D9"}}}},
+		{&w.cell, &excelize.Style{Border: border, Font: font, Alignment: center}},
+		{&w.wrap, &excelize.Style{Border: border, Font: font, Alignment: left}},
+		{&w.bad, &excelize.Style{Border: border, Font: &excelize.Font{Family: "宋体", Size: 11, Color: "C00000"}, Alignment: left}},
+	} {
+		id, err := w.f.NewStyle(st.style)
+		if err != nil {
+			return err
+		}
+		*st.id = id
+	}
+	return nil
+}
+
+func ref(col, row int) string {
+	c, _ := excelize.CoordinatesToCellName(col, row)
+	return c
+}
+
+func (w *sheetWriter) check(err error) {
+	if err != nil {
+		w.errs = append(w.errs, err)
+	}
+}
+
+// line writes a text across columns 1..cols of a row.
+func (w *sheetWriter) line(sh string, row, cols int, text string, style int) {
+	w.check(w.f.SetCellStr(sh, ref(1, row), text))
+	if cols > 1 {
+		w.check(w.f.MergeCell(sh, ref(1, row), ref(cols, row)))
+	}
+	w.check(w.f.SetCellStyle(sh, ref(1, row), ref(cols, row), style))
+}
+
+// table writes a header and rows from row on; it returns the next free row.
+func (w *sheetWriter) table(sh string, row int, header []string, rows [][]string, styles []int) int {
+	for i, h := range header {
+		w.check(w.f.SetCellStr(sh, ref(i+1, row), h))
+	}
+	w.check(w.f.SetCellStyle(sh, ref(1, row), ref(len(header), row), w.header))
+	for _, r := range rows {
+		row++
+		for i, v := range r {
+			if v != "" {
+				w.check(w.f.SetCellStr(sh, ref(i+1, row), v))
+			}
+			w.check(w.f.SetCellStyle(sh, ref(i+1, row), ref(i+1, row), styles[i]))
+		}
+	}
+	return row + 1
+}
+
+func (w *sheetWriter) widths(sh string, ws []float64) {
+	for i, x := range ws {
+		c, _ := excelize.ColumnNumberToName(i + 1)
+		w.check(w.f.SetColWidth(sh, c, c, x))
+	}
+}
+
+func (w *sheetWriter) err() error {
+	if len(w.errs) > 0 {
+		return w.errs[0]
+	}
+	return nil
+}
+
+// front is the first sheet: what the file was, what was rejected and why, what is still
+// missing.
+func (r *receipt) front(w *sheetWriter) error {
+	f, sh := w.f, frontSheet
+	w.check(f.SetSheetName("Sheet1", sh))
+	const cols = 7
+	w.widths(sh, []float64{14, 14, 9, 52, 14, 24, 44})
+	row := 1
+	w.line(sh, row, cols, strings.TrimSpace(r.planTitle+" 进度报送回执"), w.title)
+	w.check(f.SetRowHeight(sh, row, 34))
+
+	info := []string{"报送文件：" + filepath.Base(r.in.Path) + "（校验码 " + short(r.in.SHA256) + "）"}
+	units, periods := r.unitsAndPeriods()
+	if len(units) > 0 {
+		info = append(info, "填报单位："+strings.Join(units, "、")+"　　报告期："+strings.Join(periods, "、"))
+	}
+	info = append(info, "文件类型："+r.kind())
+	info = append(info, "处理结果："+r.outcome())
+	for _, s := range info {
+		row++
+		w.line(sh, row, cols, s, w.info)
+	}
+
+	row += 2
+	if len(r.rejections) == 0 {
+		w.line(sh, row, cols, "一、退回的行：无", w.section)
+		row += 2
+	} else {
+		w.line(sh, row, cols, fmt.Sprintf("一、退回的行（共%d处，请修改后重新报送）", len(r.rejections)), w.section)
+		var rows [][]string
+		for _, x := range r.rejections {
+			where := strconv.Itoa(x.row)
+			if x.row == 0 {
+				where = "整个文件"
+				if x.sheet != "" {
+					where = "整张工作表"
+				}
+			}
+			var raw []string
+			for _, kv := range x.raw {
+				raw = append(raw, kv.key+"："+kv.value)
+			}
+			rows = append(rows, []string{x.sheet, where, taskOf(x.raw), x.why, x.column, x.value, strings.Join(raw, "\n")})
+		}
+		row = w.table(sh, row+1, []string{"工作表", "行号", "任务序号", "退回原因", "出错栏目", "填写内容", "该行原始内容"}, rows,
+			[]int{w.cell, w.cell, w.cell, w.bad, w.cell, w.wrap, w.wrap})
+		row++
+	}
+
+	n := 0
+	for _, o := range r.owed {
+		n += len(o.missing)
+	}
+	switch {
+	case len(r.owed) == 0:
+		w.line(sh, row, cols, "二、本期尚未报送的任务：未能确定填报单位和报告期", w.section)
+	case n == 0:
+		w.line(sh, row, cols, "二、本期尚未报送的任务：无，本期分工任务已全部报送", w.section)
+	default:
+		w.line(sh, row, cols, fmt.Sprintf("二、本期尚未报送的任务（共%d项，请补报）", n), w.section)
+		var rows [][]string
+		for _, o := range r.owed {
+			for _, m := range o.missing {
+				rows = append(rows, []string{o.unitName, template.PeriodName(o.period), strconv.Itoa(m.task), m.text, m.role, m.section})
+			}
+		}
+		w.table(sh, row+1, []string{"填报单位", "报告期", "任务序号", "任务内容", "分工", "所属部分"}, rows,
+			[]int{w.cell, w.cell, w.cell, w.wrap, w.cell, w.cell})
+	}
+	w.check(f.SetPageLayout(sh, pageLayout()))
+	return w.err()
+}
+
+func pageLayout() *excelize.PageLayoutOptions {
+	landscape, a4 := "landscape", 9
+	return &excelize.PageLayoutOptions{Orientation: &landscape, Size: &a4}
+}
+
+// acceptedSheet lists the rows taken in.
+func (r *receipt) acceptedSheet(w *sheetWriter) error {
+	f, sh := w.f, acceptedSheet
+	if _, err := f.NewSheet(sh); err != nil {
+		return err
+	}
+	w.widths(sh, []float64{12, 7, 14, 16, 9, 10, 10, 10, 12, 44})
+	w.line(sh, 1, 10, fmt.Sprintf("已接收的行（共%d行）", len(r.acceptedRs)), w.section)
+	var rows [][]string
+	for _, a := range r.acceptedRs {
+		var notes []string
+		for _, fl := range a.flags {
+			notes = append(notes, ingest.FlagChinese(fl))
+		}
+		date := ""
+		if a.submittedOn.Valid {
+			date = a.submittedOn.Time.Format(time.DateOnly)
+		}
+		rows = append(rows, []string{a.sheet, strconv.Itoa(a.row), a.unitName, template.PeriodName(a.period), strconv.Itoa(a.task),
+			ingest.StatusChinese(a.status), number(a.progress), number(a.achieved), date, strings.Join(notes, "；")})
+	}
+	w.table(sh, 2, []string{"工作表", "行号", "填报单位", "报告期", "任务序号", "完成状态", "完成进度", "完成数量", "填报日期", "提示"}, rows,
+		[]int{w.cell, w.cell, w.cell, w.cell, w.cell, w.cell, w.cell, w.cell, w.cell, w.wrap})
+	w.check(f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}))
+	w.check(f.SetPageLayout(sh, pageLayout()))
+	return w.err()
+}
+
+func number(v sql.NullFloat64) string {
+	if !v.Valid {
+		return ""
+	}
+	return strconv.FormatFloat(v.Float64, 'f', -1, 64)
+}
+
+// taskOf finds the task number in a raw row, under any header ingest reads as 任务序号.
+func taskOf(raw []keyValue) string {
+	for _, kv := range raw {
+		switch strings.ToLower(strings.TrimLeft(strings.TrimSpace(kv.key), "*")) {
+		case "任务序号", "任务编号", "任务号", "task_no", "task":
+			return kv.value
+		}
+	}
+	return ""
+}
+
+func (r *receipt) unitsAndPeriods() (units, periods []string) {
+	for _, o := range r.owed {
+		if !slices.Contains(units, o.unitName) {
+			units = append(units, o.unitName)
+		}
+		if p := template.PeriodName(o.period); !slices.Contains(periods, p) {
+			periods = append(periods, p)
+		}
+	}
+	return units, periods
+}
+
+func (r *receipt) kind() string {
+	if r.tmpl != nil {
+		return fmt.Sprintf("plantrack 填报模板（第%d版，%s，%s）", r.tmpl.Version, r.tmpl.UnitName, template.PeriodName(r.tmpl.Period))
+	}
+	switch strings.ToLower(filepath.Ext(r.in.Path)) {
+	case ".xlsx":
+		return "Excel 工作簿（非下发模板）"
+	case ".csv":
+		return "CSV 文件"
+	case ".json":
+		return "JSON 文件"
+	}
+	return filepath.Ext(r.in.Path)
+}
+
+func (r *receipt) outcome() string {
+	if r.batch == 0 {
+		return "数据库中没有此文件的记录（导入未完成或已撤销）"
+	}
+	var b strings.Builder
+	if filepath.ToSlash(r.firstPath) != filepath.ToSlash(r.in.Path) {
+		fmt.Fprintf(&b, "此文件内容已于第%d批导入（当时的文件为 %s），本次未重复导入。", r.batch, filepath.Base(r.firstPath))
+	} else {
+		fmt.Fprintf(&b, "第%d批导入。", r.batch)
+	}
+	if r.wholeFileRejected() {
+		b.WriteString("整个文件未被接收，原因见下表。")
+		return b.String()
+	}
+	fmt.Fprintf(&b, "共读取%d行：接收%d行，退回%d行。", r.rowsRead, r.accepted, r.rejected)
+	return b.String()
+}
+
+func short(sha string) string {
+	if len(sha) > 12 {
+		return sha[:12]
+	}
+	return sha
+}
