@@ -141,7 +141,7 @@ func TestReportsInBrowser(t *testing.T) {
 		texts  []string
 	}{
 		{"index.html", 0, []string{"报告目录", "东阿县"}},
-		{"whitepaper.html", 4, []string{rate, progress, section1, "一、总体情况", "附录　数据质量", "退回原因"}},
+		{"whitepaper.html", 11, []string{rate, progress, section1, "一、总体情况", "附录　数据质量", "退回原因"}},
 		{"counties.html", 14, []string{best, "完成率排名"}},
 		{"briefing.html", 0, []string{rate, best, "前三", "后三"}},
 		{"units/dong-e.html", 1, []string{"东阿县", "承担任务"}},
@@ -207,6 +207,19 @@ func TestReportsEscapeSubmissions(t *testing.T) {
 	if v := visit(t, b, filepath.Join(out, "units/raw.html")); len(v.problems) == 0 {
 		t.Error("an unescaped note went unnoticed: the browser checks cannot fail")
 	}
+	// --pdf prints every page; the briefing is one A4 page.
+	if stdout, stderr, code := run(t, "report", "--db", db, "--out", out, "--pdf"); code != ExitOK || !strings.Contains(stdout, "PDFs") {
+		t.Fatalf("report --pdf: exit %d\n%s%s", code, stdout, stderr)
+	}
+	for _, name := range []string{"whitepaper", "counties", "briefing", "index", "units/xss"} {
+		pdf, err := os.ReadFile(filepath.Join(out, "pdf", name+".pdf"))
+		if err != nil || !strings.HasPrefix(string(pdf), "%PDF-") {
+			t.Errorf("%s.pdf: %v", name, err)
+		}
+		if name == "briefing" && !strings.Contains(string(pdf), "/Count 1\n") && !strings.Contains(string(pdf), "/Count 1 ") && !strings.Contains(string(pdf), "/Count 1/") {
+			t.Errorf("briefing.pdf is not one page")
+		}
+	}
 	for _, p := range []string{"whitepaper.html", "counties.html", "units/xss.html", "index.html"} {
 		t.Run(p, func(t *testing.T) {
 			v := visit(t, b, filepath.Join(out, p))
@@ -216,9 +229,51 @@ func TestReportsEscapeSubmissions(t *testing.T) {
 			if !strings.Contains(v.text, name) {
 				t.Errorf("the unit name is not shown as text")
 			}
+			if p == "counties.html" {
+				tips := tooltips(t, b, filepath.Join(out, p), "ranking")
+				if !strings.Contains(tips, name) {
+					t.Errorf("the ranking tooltips do not show the unit name as text: %q", tips)
+				}
+			}
 			if p == "units/xss.html" && !strings.Contains(v.text, note) {
 				t.Errorf("the note is not shown as text:\n%s", v.text)
 			}
 		})
 	}
+}
+
+// tooltips hovers every bar of a chart (ECharts' showTip) and returns the tooltips' text;
+// a tooltip that ran a script would open a dialog and fail the visit.
+func tooltips(t *testing.T, b *reports.Browser, path, chart string) string {
+	t.Helper()
+	tab, cancel := b.Tab()
+	defer cancel()
+	dialogs := 0
+	chromedp.Listen(tab, func(ev any) {
+		if _, ok := ev.(*page.EventJavascriptDialogOpening); ok {
+			dialogs++
+			go chromedp.Call(tab, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+		}
+	})
+	if err := reports.Open(tab, path, 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	text, err := chromedp.Run(tab, chromedp.Evaluate[string](`(() => {
+		const el = document.getElementById('`+chart+`');
+		const c = echarts.getInstanceByDom(el);
+		const n = c.getOption().series[0].data.length;
+		let seen = '';
+		for (let i = 0; i < n; i++) {
+			c.dispatchAction({type: 'showTip', seriesIndex: 0, dataIndex: i});
+			seen += el.innerText + '\n';
+		}
+		return seen;
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dialogs > 0 {
+		t.Errorf("a tooltip opened %d dialogs", dialogs)
+	}
+	return text
 }

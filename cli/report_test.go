@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
 	"golang.org/x/net/html"
 )
 
@@ -204,5 +205,28 @@ func TestReportPeriodChecked(t *testing.T) {
 	_, stderr, code := run(t, "report", "--db", db, "--out", t.TempDir(), "--period", "2022Q1")
 	if code != ExitUsage || !strings.Contains(stderr, "period 2022Q1 is not a quarter of the plan year") {
 		t.Errorf("exit %d: %s", code, stderr)
+	}
+}
+
+// summary.xlsx holds the pages' tables, numbers as numbers formatted as percentages.
+func TestSummaryWorkbook(t *testing.T) {
+	dir := demoOut(t)
+	f, err := excelize.OpenFile(filepath.Join(dir, "summary.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got, want := f.GetSheetList(), []string{"总体", "分部分", "任务", "单位", "县市区排名", "退回原因"}; strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("sheets %v, want %v", got, want)
+	}
+	rate, _ := f.GetCellValue("总体", "B3")
+	raw, _ := f.GetCellValue("总体", "B3", excelize.Options{RawCellValue: true})
+	out, _, _ := run(t, "sql", "--db", filepath.Join(dir, "plantrack.duckdb"), "SELECT count(*) FILTER (WHERE completed) / count(*) AS r FROM assignment_status")
+	if want := strings.TrimSpace(strings.SplitN(out, "\n", 2)[1]); raw != want || rate != "79.3%" {
+		t.Errorf("总体!B3 = %q (raw %q), want 79.3%% (raw %s)", rate, raw, want)
+	}
+	rows, _ := f.GetRows("任务")
+	if len(rows) != 32 {
+		t.Errorf("任务 has %d rows, want a header and 31 tasks", len(rows))
 	}
 }

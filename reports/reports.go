@@ -174,6 +174,19 @@ func buildCharts(d *Data) (*chartSet, error) {
 	if hasMap {
 		set.counties["map"] = m
 	}
+	// Each part of the white paper charts its own tasks.
+	for _, sec := range d.Sections {
+		names, rates = nil, nil
+		for _, t := range sec.Tasks {
+			names = append(names, fmt.Sprintf("任务%d", t.No))
+			rates = append(rates, t.Rate)
+		}
+		c, err := barChart(fmt.Sprintf("section-%d", sec.No), fmt.Sprintf("（%s）%s：各项任务完成率", sec.Numeral, sec.Title), names, rates, "completion_by_task")
+		if err != nil {
+			return nil, err
+		}
+		set.whitepaper[c.ID] = c
+	}
 	for _, r := range radars {
 		set.counties[r.ID] = r
 	}
