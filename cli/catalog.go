@@ -1,15 +1,10 @@
 package cli
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
-	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -52,19 +47,9 @@ func loadCatalog(f planFiles) (*catalog, error) {
 		return nil, err
 	}
 
-	sum := sha256.Sum256(planData)
-	c := &catalog{sha256: hex.EncodeToString(sum[:])}
-	var probs plan.Problems
-	c.Catalog, probs = plan.Parse(planName, planData)
-	c.problems = append(c.problems, probs...)
-	c.reg, probs = plan.ReadRegistry(unitsName, unitsData)
-	c.problems = append(c.problems, probs...)
-	groups, probs := plan.ReadGroups(groupsName, groupsData)
-	c.problems = append(c.problems, probs...)
-	rel, probs := plan.ReadRelated(relatedName, relatedData, c.reg)
-	c.problems = append(c.problems, probs...)
-	c.assignments, probs = plan.Assign(c.Catalog, c.reg, groups, rel)
-	c.problems = append(c.problems, probs...)
+	b := plan.Resolve(plan.Source{Name: planName, Data: planData}, plan.Source{Name: unitsName, Data: unitsData},
+		plan.Source{Name: groupsName, Data: groupsData}, plan.Source{Name: relatedName, Data: relatedData})
+	c := &catalog{Catalog: b.Catalog, sha256: b.SHA256, reg: b.Registry, assignments: b.Assignments, problems: b.Problems}
 	return c, nil
 }
 
@@ -93,14 +78,14 @@ func readRelated(f planFiles) (string, []byte, error) {
 		return readInput(f.related, "", "")
 	}
 	if f.plan == "" {
-		def := strings.TrimSuffix(data.Plan, path.Ext(data.Plan)) + ".related.csv"
+		def := plan.RelatedName(data.Plan)
 		b, err := fs.ReadFile(data.FS, def)
 		if err != nil {
 			return "", nil, err
 		}
 		return builtIn(def, "--related"), b, nil
 	}
-	name := strings.TrimSuffix(f.plan, filepath.Ext(f.plan)) + ".related.csv"
+	name := plan.RelatedName(f.plan)
 	b, err := os.ReadFile(name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return name, nil, nil

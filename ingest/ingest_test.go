@@ -2,9 +2,7 @@ package ingest
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/csv"
-	"encoding/hex"
 	"flag"
 	"fmt"
 	"os"
@@ -31,26 +29,11 @@ var (
 // liaocheng is the built-in plan, registry and assignments.
 func liaocheng(t testing.TB) Plan {
 	planOnce.Do(func() {
-		read := func(p string) []byte {
-			b, err := os.ReadFile(filepath.Join("..", "data", p))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return b
+		b, err := plan.Builtin()
+		if err != nil || b.Problems.Errors() > 0 {
+			t.Fatalf("built-in plan: %v %v", err, b.Problems)
 		}
-		src := read("plan/liaocheng-2021.txt")
-		c, probs := plan.Parse("liaocheng-2021.txt", src)
-		reg, p2 := plan.ReadRegistry("units.csv", read("units.csv"))
-		groups, p3 := plan.ReadGroups("groups.csv", read("groups.csv"))
-		rel, p4 := plan.ReadRelated("related.csv", read("plan/liaocheng-2021.related.csv"), reg)
-		as, p5 := plan.Assign(c, reg, groups, rel)
-		for _, ps := range []plan.Problems{probs, p2, p3, p4, p5} {
-			if ps.Errors() > 0 {
-				t.Fatalf("built-in plan: %v", ps)
-			}
-		}
-		sum := sha256.Sum256(src)
-		testPlan = Plan{Catalog: c, Registry: reg, Assignments: as, SHA256: hex.EncodeToString(sum[:])}
+		testPlan = Plan{Catalog: b.Catalog, Registry: b.Registry, Assignments: b.Assignments, SHA256: b.SHA256}
 	})
 	return testPlan
 }

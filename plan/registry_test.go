@@ -60,3 +60,13 @@ func TestLiaochengRegistry(t *testing.T) {
 		t.Errorf("related: %v", probs)
 	}
 }
+
+func TestBuiltin(t *testing.T) {
+	b, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Problems) > 0 || len(b.Catalog.Tasks) != 31 || len(b.Assignments) != 800 || len(b.SHA256) != 64 {
+		t.Errorf("built-in plan: %d problems, %d tasks, %d assignments, sha %q", len(b.Problems), len(b.Catalog.Tasks), len(b.Assignments), b.SHA256)
+	}
+}

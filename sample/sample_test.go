@@ -33,28 +33,11 @@ type builtIn struct {
 
 func loadBuiltIn(t *testing.T) builtIn {
 	t.Helper()
-	read := func(name string) []byte {
-		b, err := os.ReadFile(filepath.Join("..", "data", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
+	b, err := plan.Builtin()
+	if err != nil || b.Problems.Errors() > 0 {
+		t.Fatalf("built-in plan: %v %v", err, b.Problems)
 	}
-	var all plan.Problems
-	c, probs := plan.Parse("plan/liaocheng-2021.txt", read("plan/liaocheng-2021.txt"))
-	all = append(all, probs...)
-	reg, probs := plan.ReadRegistry("units.csv", read("units.csv"))
-	all = append(all, probs...)
-	groups, probs := plan.ReadGroups("groups.csv", read("groups.csv"))
-	all = append(all, probs...)
-	rel, probs := plan.ReadRelated("plan/liaocheng-2021.related.csv", read("plan/liaocheng-2021.related.csv"), reg)
-	all = append(all, probs...)
-	as, probs := plan.Assign(c, reg, groups, rel)
-	all = append(all, probs...)
-	if all.Errors() > 0 {
-		t.Fatalf("built-in plan: %v", all)
-	}
-	return builtIn{c, reg, as}
+	return builtIn{b.Catalog, b.Registry, b.Assignments}
 }
 
 // sampleYear is one generated year, shared by the tests that only read it.

@@ -2,8 +2,6 @@ package transform
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -193,25 +191,16 @@ func TestViewsOnFixture(t *testing.T) {
 
 // Over the generated sample year: rates are rates, parts add up to wholes, at every quarter.
 func TestPropertiesOnSampleYear(t *testing.T) {
-	read := func(p string) []byte {
-		b, err := os.ReadFile(filepath.Join("..", "data", p))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
+	b, err := plan.Builtin()
+	if err != nil {
+		t.Fatal(err)
 	}
-	src := read("plan/liaocheng-2021.txt")
-	c, _ := plan.Parse("liaocheng-2021.txt", src)
-	reg, _ := plan.ReadRegistry("units.csv", read("units.csv"))
-	groups, _ := plan.ReadGroups("groups.csv", read("groups.csv"))
-	rel, _ := plan.ReadRelated("related.csv", read("plan/liaocheng-2021.related.csv"), reg)
-	as, _ := plan.Assign(c, reg, groups, rel)
+	c, reg, as := b.Catalog, b.Registry, b.Assignments
 	dir := t.TempDir()
 	if _, err := sample.Generate(dir, c, reg, as, sample.Options{Seed: sample.DefaultSeed}); err != nil {
 		t.Fatal(err)
 	}
-	sum := sha256.Sum256(src)
-	db := ingestInto(t, ingest.Plan{Catalog: c, Registry: reg, Assignments: as, SHA256: hex.EncodeToString(sum[:])}, dir)
+	db := ingestInto(t, ingest.Plan{Catalog: c, Registry: reg, Assignments: as, SHA256: b.SHA256}, dir)
 
 	for _, q := range []string{"2021Q1", "2021Q2", "2021Q3", "2021Q4"} {
 		t.Run(q, func(t *testing.T) {
