@@ -107,3 +107,24 @@ func TestKilledIngestChangesNothing(t *testing.T) {
 		t.Errorf("ingest after the kill: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
+
+// --strict: a rejected row means exit 2 and nothing written, the rejection still shown.
+func TestIngestStrict(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.duckdb")
+	f := filepath.Join(dir, "a.csv")
+	os.WriteFile(f, []byte("填报单位,报告期,任务序号,完成状态,完成进度,填报日期\n东阿县,2021Q1,1,推进中,30,2021-04-05\n东阿县,2021Q1,2,推进中,300,2021-04-05\n"), 0o644)
+	stdout, stderr, code := run(t, "ingest", "--strict", "--db", db, f)
+	if code != ExitRejected || !strings.Contains(stderr, `完成进度 "300": out of 0–100`) || !strings.Contains(stdout, "nothing written") {
+		t.Errorf("exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	if out, _, _ := run(t, "sql", "--db", db, "SELECT count(*) AS n FROM submissions"); out != "n\n0\n" {
+		t.Errorf("strict wrote rows: %q", out)
+	}
+	if _, _, code := run(t, "ingest", "--db", db, f); code != ExitOK {
+		t.Errorf("without --strict: exit %d", code)
+	}
+	if out, _, _ := run(t, "sql", "--db", db, "SELECT count(*) AS n FROM submissions"); out != "n\n1\n" {
+		t.Errorf("without --strict: %q", out)
+	}
+}
