@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"plantrack/reports"
+	"plantrack/store"
 	"plantrack/transform"
 )
 
@@ -55,7 +56,7 @@ chromium fonts-noto-cjk).`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&dbPath, "db", "plantrack.duckdb", "database file")
+	cmd.Flags().StringVar(&dbPath, "db", store.DefaultPath, "database file")
 	cmd.Flags().StringVar(&period, "period", "", "quarter to report, such as 2021Q2 (default: the latest with reports)")
 	cmd.Flags().StringVar(&out, "out", "reports", "folder to write the reports to")
 	cmd.Flags().StringVar(&date, "date", "", "date printed on the reports (default: the latest 填报日期 in the data)")

@@ -5,15 +5,14 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 
 	"plantrack/plan"
+	"plantrack/reports"
 )
 
-// pct writes a 0–1 rate as Chinese readers expect it: a percentage with one decimal.
-// Halves round up (81.25% → 81.3%), as 四舍五入 does.
-func pct(rate float64) string { return strconv.FormatFloat(math.Round(rate*1000)/10, 'f', 1, 64) + "%" }
+// pct writes a 0–1 rate as the reports do (reports.Pct: one decimal, halves up).
+func pct(rate float64) string { return reports.Pct(rate) }
 
 // printMetrics prints the headline numbers at the latest period: the city's completion
 // rate, each section's, and the three best and three worst counties and zones. Every
