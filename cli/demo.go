@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"plantrack/ingest"
+	"plantrack/receipt"
 	"plantrack/reports"
 	"plantrack/sample"
 	"plantrack/store"
@@ -33,7 +35,8 @@ The same seed always gives the same files. An existing DIR/plantrack.duckdb is r
 			}
 			subDir := filepath.Join(out, "submissions")
 			dbPath := filepath.Join(out, "plantrack.duckdb")
-			for _, p := range []string{subDir, dbPath, dbPath + ".wal"} {
+			tmplDir, receiptDir := filepath.Join(out, "templates"), filepath.Join(out, "receipts")
+			for _, p := range []string{subDir, dbPath, dbPath + ".wal", tmplDir, receiptDir} {
 				if err := os.RemoveAll(p); err != nil {
 					return err
 				}
@@ -44,6 +47,11 @@ The same seed always gives the same files. An existing DIR/plantrack.duckdb is r
 			}
 			fmt.Fprintf(e.stdout, "%s: %d 个部分, %d 项任务, %d 项分工\n", c.Title, len(c.Sections), len(c.Tasks), len(c.assignments))
 			fmt.Fprintf(e.stdout, "generated %d sample files in %s\n", len(man.Files), subDir)
+			tmplUnits, err := templateRound(cmd.Context(), c, man, subDir, tmplDir)
+			if err != nil {
+				return fmt.Errorf("template round: %w", err)
+			}
+			fmt.Fprintf(e.stdout, "%d units (%s) answered with their templates from %s\n", len(tmplUnits), strings.Join(tmplUnits, "、"), tmplDir)
 
 			db, err := store.Open(cmd.Context(), dbPath)
 			if err != nil {
@@ -59,6 +67,11 @@ The same seed always gives the same files. An existing DIR/plantrack.duckdb is r
 			}
 			printRejections(e.stderr, sum.Rejections)
 			printSummary(e.stdout, sum, true, e.verbose)
+			ins := receiptInputs([]string{subDir}, sum, receiptDir)
+			if err := receipt.Write(cmd.Context(), db.DB, ins, receipt.Options{}); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "wrote %d receipts (回执) to %s\n", len(ins), receiptDir)
 			if err := printMetrics(cmd.Context(), e.stdout, db.DB); err != nil {
 				return err
 			}

@@ -2,8 +2,6 @@ package template
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -22,28 +20,14 @@ type builtIn struct {
 
 func loadBuiltIn(t *testing.T) builtIn {
 	t.Helper()
-	read := func(name string) []byte {
-		b, err := os.ReadFile(filepath.Join("..", "data", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
+	b, err := plan.Builtin()
+	if err != nil {
+		t.Fatal(err)
 	}
-	var all plan.Problems
-	c, probs := plan.Parse("plan/liaocheng-2021.txt", read("plan/liaocheng-2021.txt"))
-	all = append(all, probs...)
-	reg, probs := plan.ReadRegistry("units.csv", read("units.csv"))
-	all = append(all, probs...)
-	groups, probs := plan.ReadGroups("groups.csv", read("groups.csv"))
-	all = append(all, probs...)
-	rel, probs := plan.ReadRelated("related.csv", read("plan/liaocheng-2021.related.csv"), reg)
-	all = append(all, probs...)
-	as, probs := plan.Assign(c, reg, groups, rel)
-	all = append(all, probs...)
-	if all.Errors() > 0 {
-		t.Fatalf("built-in plan: %v", all)
+	if b.Problems.Errors() > 0 {
+		t.Fatalf("built-in plan: %v", b.Problems)
 	}
-	return builtIn{c, reg, as}
+	return builtIn{b.Catalog, b.Registry, b.Assignments}
 }
 
 const planID = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
