@@ -375,10 +375,17 @@ func loadRows(conn *dconn, ar *duckdb.Arrow, j *fileJob, path string, batchID, n
 		<-done
 		return fmt.Errorf("%s: %w", path, err)
 	}
+	// A CSV is hashed while it is read, by the reader running now: its hash is set on its
+	// rows once the reader is done (reading j.scan here would race with it).
+	streamed := j.format == "csv"
+	sha := ""
+	if !streamed {
+		sha = j.scan.sha256
+	}
 	insErr := conn.exec(`INSERT INTO submissions
 		SELECT unit_id, unit_name, task_no, period, status, progress_pct, achieved, notes,
 		       evidence, submitted_on, flags, ?, ?, source_sheet, source_row, ?
-		FROM `+view, batchID, path, j.scan.sha256)
+		FROM `+view, batchID, path, sha)
 	for b := range ch { // the INSERT stopped early: let the reader finish
 		b.Release()
 	}
@@ -393,6 +400,11 @@ func loadRows(conn *dconn, ar *duckdb.Arrow, j *fileJob, path string, batchID, n
 	}
 	if insErr != nil {
 		return fmt.Errorf("%s: store rows: %w", path, insErr)
+	}
+	if streamed {
+		if err := conn.exec("UPDATE submissions SET file_sha256 = ? WHERE batch_id = ? AND source_file = ?", j.scan.sha256, batchID, path); err != nil {
+			return fmt.Errorf("%s: store rows: %w", path, err)
+		}
 	}
 	return nil
 }
