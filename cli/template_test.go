@@ -325,3 +325,57 @@ func TestTemplateRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// Under --strict a rejected row writes nothing: no batch, and no receipts. A template for
+// another quarter than --period is refused whole, and its receipt says so in Chinese.
+func TestReceiptsStrictAndWrongPeriod(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.duckdb")
+	if _, stderr, code := run(t, "template", "--period", "2021Q1", "--unit", "东阿县", "--unit", "market-regulation", "--out", filepath.Join(dir, "q1")); code != ExitOK {
+		t.Fatal(stderr)
+	}
+	f, err := excelize.OpenFile(filepath.Join(dir, "q1", "东阿县.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := template.Fill(f, time.Date(2021, 7, 5, 0, 0, 0, 0, time.UTC), map[int]template.Entry{1: {Status: "推进中", Progress: "120"}, 2: {Status: "推进中", Progress: 50}}); err != nil {
+		t.Fatal(err)
+	}
+	sent := filepath.Join(dir, "sent")
+	os.MkdirAll(sent, 0o755)
+	if err := f.SaveAs(filepath.Join(sent, "东阿县二季度.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	receipts := filepath.Join(dir, "receipts")
+	stdout, _, code := run(t, "ingest", "--db", db, "--strict", "--receipts", receipts, sent)
+	if code != ExitRejected || !strings.Contains(stdout, "nothing written") {
+		t.Errorf("--strict: exit %d\n%s", code, stdout)
+	}
+	if _, err := os.Stat(receipts); !os.IsNotExist(err) {
+		t.Errorf("--strict wrote receipts: %v", err)
+	}
+
+	stdout, stderr, code := run(t, "ingest", "--db", db, "--period", "2021Q2", "--receipts", receipts, sent)
+	if code != ExitOK || !strings.Contains(stdout, "(1 rejected whole)") || !strings.Contains(stderr, "a template for 2021Q1, and this ingest takes 2021Q2") {
+		t.Errorf("wrong period: exit %d\n%s%s", code, stdout, stderr)
+	}
+	front := receiptRows(t, filepath.Join(receipts, "东阿县二季度-回执.xlsx"), "回执")
+	rej := readTable(t, front, "工作表", "行号", "任务序号", "退回原因")
+	if len(rej) != 1 || rej[0][1] != "整个文件" || rej[0][3] != "这是2021年第一季度的模板，本次收取的是2021年第二季度的报表，请使用本期下发的模板重新填报" {
+		t.Errorf("receipt of a Q1 template: %q", rej)
+	}
+	// What the unit owes is the period being collected: every task, nothing was taken.
+	miss := readTable(t, front, "填报单位", "报告期", "任务序号")
+	if len(miss) != 30 || miss[0][1] != "2021年第二季度" {
+		t.Errorf("missing: %d rows, %v", len(miss), miss)
+	}
+
+	if _, stderr, code := run(t, "ingest", "--db", db, "--period", "2021Q7", sent); code != ExitUsage || !strings.Contains(stderr, `--period "2021Q7"`) {
+		t.Errorf("bad --period: exit %d, %s", code, stderr)
+	}
+	if _, stderr, code := run(t, "template", "--unit", "市外星事务局"); code != ExitUsage || !strings.Contains(stderr, "no such unit") {
+		t.Errorf("unknown --unit: exit %d, %s", code, stderr)
+	}
+}

@@ -192,7 +192,7 @@ func reasonZH(code, column, value, reason string) string {
 		}
 		return col("填报日期") + v + "无法识别，请写成“2021-07-05”或“2021年7月5日”"
 	case ReasonDuplicate:
-		return "栏目" + v + "在同一条记录中出现了两次"
+		return "栏目" + col("") + "在同一条记录中出现了两次，不知以哪个为准"
 	case ReasonNotObject:
 		return "这一项不是一条记录（应为 JSON 对象）"
 	case ReasonWrongPlan:

@@ -120,6 +120,7 @@ func load(ctx context.Context, db *sql.DB, in Input, opt Options) (*receipt, err
 			r.tmpl = m
 		}
 	}
+	// The file's rows are found by the batch and path that first read its content.
 	err := db.QueryRowContext(ctx, `SELECT batch_id, source_file, status, rows_read, accepted, rejected, skipped_rows
 		FROM ingest_files WHERE file_sha256 = ? ORDER BY batch_id LIMIT 1`, in.SHA256).
 		Scan(&r.batch, &r.firstPath, &r.status, &r.rowsRead, &r.accepted, &r.rejected, &r.skippedRows)
@@ -131,7 +132,7 @@ func load(ctx context.Context, db *sql.DB, in Input, opt Options) (*receipt, err
 	}
 
 	rows, err := db.QueryContext(ctx, `SELECT source_sheet, source_row, "column", value, reason_code, reason, raw
-		FROM rejected_rows WHERE file_sha256 = ? AND batch_id = ? ORDER BY source_sheet, source_row, reason_code`, in.SHA256, r.batch)
+		FROM rejected_rows WHERE batch_id = ? AND source_file = ? ORDER BY source_sheet, source_row, reason_code`, r.batch, r.firstPath)
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +154,7 @@ func load(ctx context.Context, db *sql.DB, in Input, opt Options) (*receipt, err
 
 	rows, err = db.QueryContext(ctx, `SELECT source_sheet, source_row, unit_id, unit_name, period::VARCHAR, task_no, status::VARCHAR,
 		progress_pct, achieved, submitted_on, flags
-		FROM submissions WHERE file_sha256 = ? AND batch_id = ? ORDER BY source_sheet, source_row`, in.SHA256, r.batch)
+		FROM submissions WHERE batch_id = ? AND source_file = ? ORDER BY source_sheet, source_row`, r.batch, r.firstPath)
 	if err != nil {
 		return nil, err
 	}
