@@ -213,6 +213,29 @@ func planPeriod(c *catalog, s string) (string, error) {
 	return p, nil
 }
 
+// receiptRel is where under the receipts folder a file's receipt goes: its path under the
+// folder argument it was found in; a file given itself goes at the top.
+func receiptRel(args []string, path string) string {
+	dot := false
+	for _, a := range args {
+		root := filepath.ToSlash(filepath.Clean(a))
+		switch {
+		case root == path:
+			return filepath.Base(path)
+		case root == ".":
+			dot = true
+		default:
+			if r, ok := strings.CutPrefix(path, root+"/"); ok {
+				return r
+			}
+		}
+	}
+	if dot && !strings.HasPrefix(path, "../") && !filepath.IsAbs(path) {
+		return path // found under the working folder
+	}
+	return filepath.Base(path)
+}
+
 // receiptInputs names a receipt for every file ingest read or found already ingested: the
 // input's path under the folder argument it was found in, under dir.
 func receiptInputs(args []string, sum *ingest.Summary, dir string) []receipt.Input {
@@ -226,17 +249,7 @@ func receiptInputs(args []string, sum *ingest.Summary, dir string) []receipt.Inp
 	sort.Slice(ins, func(i, j int) bool { return ins[i].Path < ins[j].Path })
 	used := map[string]bool{}
 	for i := range ins {
-		rel := filepath.Base(ins[i].Path)
-		for _, a := range args {
-			root := filepath.ToSlash(filepath.Clean(a))
-			if r, ok := strings.CutPrefix(ins[i].Path, root+"/"); ok && root != "." {
-				rel = r
-				break
-			}
-			if root == "." && !strings.HasPrefix(ins[i].Path, "../") && !filepath.IsAbs(ins[i].Path) {
-				rel = ins[i].Path
-			}
-		}
+		rel := receiptRel(args, ins[i].Path)
 		out := filepath.Join(dir, filepath.FromSlash(filepath.ToSlash(filepath.Dir(rel))), receipt.Name(rel))
 		base := strings.TrimSuffix(out, ".xlsx")
 		for n := 2; used[out]; n++ {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"plantrack/ingest"
 	"plantrack/template"
 )
 
@@ -377,5 +378,30 @@ func TestReceiptsStrictAndWrongPeriod(t *testing.T) {
 	}
 	if _, stderr, code := run(t, "template", "--unit", "市外星事务局"); code != ExitUsage || !strings.Contains(stderr, "no such unit") {
 		t.Errorf("unknown --unit: exit %d, %s", code, stderr)
+	}
+}
+
+// Receipts mirror the folders the inputs were found in; two inputs of the same name given
+// as files do not overwrite each other's receipt.
+func TestReceiptInputs(t *testing.T) {
+	sum := &ingest.Summary{
+		Files:      []ingest.FileSummary{{Path: "collected/2021Q2/东阿县.xlsx"}, {Path: "a/市司法局.csv"}, {Path: "b/市司法局.csv"}, {Path: "2021Q3/冠县.json"}},
+		Duplicates: []ingest.Duplicate{{Path: "collected/莘县.xlsx"}},
+	}
+	got := map[string]string{}
+	for _, in := range receiptInputs([]string{"collected/", "a/市司法局.csv", "b/市司法局.csv", "."}, sum, "r") {
+		got[in.Path] = filepath.ToSlash(in.Out)
+	}
+	want := map[string]string{
+		"collected/2021Q2/东阿县.xlsx": "r/2021Q2/东阿县-回执.xlsx",
+		"collected/莘县.xlsx":         "r/莘县-回执.xlsx",
+		"a/市司法局.csv":                "r/市司法局-回执.xlsx",
+		"b/市司法局.csv":                "r/市司法局-回执-2.xlsx",
+		"2021Q3/冠县.json":            "r/2021Q3/冠县-回执.xlsx",
+	}
+	for p, w := range want {
+		if got[p] != w {
+			t.Errorf("%s: receipt %s, want %s", p, got[p], w)
+		}
 	}
 }
