@@ -3,12 +3,9 @@ package ingest
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/csv"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"os"
 	"runtime"
@@ -35,9 +32,9 @@ type csvChunk struct {
 // readCSV streams a CSV file through the workers: a splitter cuts it into chunks at
 // record boundaries (hashing it and checking its encoding as it goes), workers decode,
 // parse and validate chunks in parallel, and their Arrow batches go to emit as they are
-// ready. Row order across chunks is not kept: each row carries its line. The file's hash
-// and encoding verdict are in j.scan when it returns: a caller must drop what was emitted
-// if the file turns out to be a duplicate or not text (Ingest does, in its transaction).
+// ready. Row order across chunks is not kept: each row carries its line. The file's
+// encoding verdict is in j.scan when it returns: a caller must drop what was emitted if
+// the file turns out not to be text, or a duplicate (Ingest does, in its transaction).
 func (j *fileJob) readCSV(ctx context.Context, path string, emit func(arrow.RecordBatch) error) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -48,7 +45,7 @@ func (j *fileJob) readCSV(ctx context.Context, path string, emit func(arrow.Reco
 	if err != nil {
 		return err
 	}
-	sp := &splitter{f: f, left: st.Size(), h: sha256.New(), check: textCheck{badAt: -1}, onBytes: j.onBytes}
+	sp := &splitter{f: f, left: st.Size(), check: textCheck{badAt: -1}, onBytes: j.onBytes}
 	defer func() { j.scan = sp.result() }()
 
 	first, err := sp.next(max(headerWindow, chunkBytes))
@@ -151,11 +148,10 @@ func headerRows(data []byte, enc string) ([][]string, error) {
 	return rows, nil
 }
 
-// splitter reads a CSV file in chunks that end at a newline outside quotes, hashing the
-// bytes and following their encoding on the way.
+// splitter reads a CSV file in chunks that end at a newline outside quotes, following
+// their encoding on the way (loadRows hashes the file alongside).
 type splitter struct {
 	f       *os.File
-	h       hash.Hash
 	check   textCheck
 	size    int64
 	left    int64 // bytes not yet read, by the size the file had when opened
@@ -179,7 +175,6 @@ func (sp *splitter) next(want int) (csvChunk, error) {
 		}
 		buf := make([]byte, min(int64(want-len(sp.pending)), sp.left))
 		n, err := io.ReadFull(sp.f, buf)
-		sp.h.Write(buf[:n])
 		sp.size += int64(n)
 		sp.left -= int64(n)
 		sp.pending = append(sp.pending, buf[:n]...)
@@ -234,9 +229,9 @@ func (sp *splitter) run(ctx context.Context, first csvChunk, chunks chan<- csvCh
 	}
 }
 
-// drain hashes the rest of the file without parsing it.
+// drain skips the rest of the file without parsing it.
 func (sp *splitter) drain() error {
-	n, err := io.Copy(sp.h, sp.f)
+	n, err := io.Copy(io.Discard, sp.f)
 	sp.size += n
 	return err
 }
@@ -246,7 +241,7 @@ func (sp *splitter) result() fileScan {
 	if enc == "" {
 		enc = encUTF8 // plain ASCII
 	}
-	return fileScan{sha256: hex.EncodeToString(sp.h.Sum(nil)), size: sp.size, encoding: enc, badAt: sp.check.badAt}
+	return fileScan{size: sp.size, encoding: enc, badAt: sp.check.badAt}
 }
 
 // recordCut finds the end of the last whole record in b (just after a newline outside

@@ -357,3 +357,22 @@ func isASCII(b []byte) bool {
 	}
 	return true
 }
+
+// fileHash is a file's SHA-256.
+type fileHash struct {
+	sha256 string
+	err    error
+}
+
+func hashFile(path string) fileHash {
+	f, err := os.Open(path)
+	if err != nil {
+		return fileHash{err: err}
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return fileHash{err: err}
+	}
+	return fileHash{sha256: hex.EncodeToString(h.Sum(nil))}
+}

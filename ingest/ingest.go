@@ -351,6 +351,14 @@ func knownFiles(conn *dconn) (map[string]knownFile, error) {
 // stores its rejections.
 func loadRows(conn *dconn, ar *duckdb.Arrow, j *fileJob, path string, batchID, n int) error {
 	ctx := conn.ctx
+	// A CSV is not hashed before it is read (that would be a second pass in line), but its
+	// rows need the hash when they are stored: hash it alongside, while the workers start
+	// parsing, and store rows once the hash is known.
+	streamed := j.format == "csv"
+	hashed := make(chan fileHash, 1)
+	if streamed {
+		go func() { hashed <- hashFile(path) }()
+	}
 	ch := make(chan arrow.RecordBatch, 1)
 	done := make(chan error, 1)
 	go func() {
@@ -365,6 +373,18 @@ func loadRows(conn *dconn, ar *duckdb.Arrow, j *fileJob, path string, batchID, n
 			}
 		})
 	}()
+	sha := j.scan.sha256
+	if streamed {
+		h := <-hashed
+		if h.err != nil {
+			for b := range ch {
+				b.Release()
+			}
+			<-done
+			return fmt.Errorf("read %w", h.err)
+		}
+		sha = h.sha256
+	}
 	rr := newChanReader(ch, func() error { return nil })
 	view := fmt.Sprintf("plantrack_incoming_%d", n)
 	release, err := ar.RegisterView(rr, view)
@@ -374,13 +394,6 @@ func loadRows(conn *dconn, ar *duckdb.Arrow, j *fileJob, path string, batchID, n
 		}
 		<-done
 		return fmt.Errorf("%s: %w", path, err)
-	}
-	// A CSV is hashed while it is read, by the reader running now: its hash is set on its
-	// rows once the reader is done (reading j.scan here would race with it).
-	streamed := j.format == "csv"
-	sha := ""
-	if !streamed {
-		sha = j.scan.sha256
 	}
 	insErr := conn.exec(`INSERT INTO submissions
 		SELECT unit_id, unit_name, task_no, period, status, progress_pct, achieved, notes,
@@ -402,9 +415,7 @@ func loadRows(conn *dconn, ar *duckdb.Arrow, j *fileJob, path string, batchID, n
 		return fmt.Errorf("%s: store rows: %w", path, insErr)
 	}
 	if streamed {
-		if err := conn.exec("UPDATE submissions SET file_sha256 = ? WHERE batch_id = ? AND source_file = ?", j.scan.sha256, batchID, path); err != nil {
-			return fmt.Errorf("%s: store rows: %w", path, err)
-		}
+		j.scan.sha256 = sha // the reader has returned: j.scan is ours again
 	}
 	return nil
 }
