@@ -3,13 +3,17 @@ package ingest
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/duckdb/duckdb-go/v2"
 	"strings"
 )
 
 // saveCatalog replaces the plan tables (plan, sections, tasks, units, assignments) with
 // the plan this batch was checked against, so the database and its submissions always
 // agree. A database holds one plan: another plan's title or year is refused.
-func saveCatalog(conn *dconn, p Plan) error {
+func saveCatalog(conn *dconn, ar *duckdb.Arrow, p Plan) error {
 	c := p.Catalog
 	rows, err := conn.query("SELECT title, year FROM plan")
 	if err != nil {
@@ -30,8 +34,6 @@ func saveCatalog(conn *dconn, p Plan) error {
 		{"plan", 4, [][]any{{c.Title, c.Year, c.File, p.SHA256}}},
 		{"sections", 2, nil},
 		{"tasks", 9, nil},
-		{"units", 5, nil},
-		{"assignments", 4, nil},
 	}
 	for _, s := range c.Sections {
 		stmts[1].rows = append(stmts[1].rows, []any{s.No, s.Title})
@@ -43,12 +45,6 @@ func saveCatalog(conn *dconn, p Plan) error {
 		}
 		stmts[2].rows = append(stmts[2].rows, []any{t.No, t.Section, t.Label, t.Text, jsonList(t.Lead), jsonList(t.Responsible), what, least, unit})
 	}
-	for _, u := range p.Registry.Units {
-		stmts[3].rows = append(stmts[3].rows, []any{u.ID, u.Name, u.Kind, jsonList(u.Aliases), u.Order})
-	}
-	for _, a := range p.Assignments {
-		stmts[4].rows = append(stmts[4].rows, []any{a.Task, a.UnitID, a.Role, a.Via})
-	}
 	for _, s := range stmts {
 		if err := conn.exec("DELETE FROM " + s.table); err != nil {
 			return err
@@ -56,6 +52,72 @@ func saveCatalog(conn *dconn, p Plan) error {
 		if err := insertRows(conn, s.table, s.cols, s.rows); err != nil {
 			return err
 		}
+	}
+	// Units and assignments run to tens of thousands in a province: they go as Arrow.
+	units := array.NewRecordBuilder(memory.DefaultAllocator, unitsSchema)
+	defer units.Release()
+	for _, u := range p.Registry.Units {
+		units.Field(0).(*array.StringBuilder).Append(u.ID)
+		units.Field(1).(*array.StringBuilder).Append(u.Name)
+		units.Field(2).(*array.StringBuilder).Append(u.Kind)
+		lb := units.Field(3).(*array.ListBuilder)
+		lb.Append(true)
+		for _, a := range u.Aliases {
+			lb.ValueBuilder().(*array.StringBuilder).Append(a)
+		}
+		units.Field(4).(*array.Int32Builder).Append(int32(u.Order))
+	}
+	if err := replaceArrow(conn, ar, "units", units); err != nil {
+		return err
+	}
+	as := array.NewRecordBuilder(memory.DefaultAllocator, assignmentsSchema)
+	defer as.Release()
+	for _, a := range p.Assignments {
+		as.Field(0).(*array.Int32Builder).Append(int32(a.Task))
+		as.Field(1).(*array.StringBuilder).Append(a.UnitID)
+		as.Field(2).(*array.StringBuilder).Append(a.Role)
+		as.Field(3).(*array.StringBuilder).Append(a.Via)
+	}
+	return replaceArrow(conn, ar, "assignments", as)
+}
+
+var (
+	unitsSchema = arrow.NewSchema([]arrow.Field{
+		{Name: "unit_id", Type: arrow.BinaryTypes.String}, {Name: "unit_name", Type: arrow.BinaryTypes.String},
+		{Name: "unit_kind", Type: arrow.BinaryTypes.String}, {Name: "aliases", Type: arrow.ListOf(arrow.BinaryTypes.String)},
+		{Name: "sort_order", Type: arrow.PrimitiveTypes.Int32},
+	}, nil)
+	assignmentsSchema = arrow.NewSchema([]arrow.Field{
+		{Name: "task_no", Type: arrow.PrimitiveTypes.Int32}, {Name: "unit_id", Type: arrow.BinaryTypes.String},
+		{Name: "role", Type: arrow.BinaryTypes.String}, {Name: "via", Type: arrow.BinaryTypes.String},
+	}, nil)
+)
+
+// replaceArrow replaces a table's rows with a built record, whose columns match the
+// table's in order.
+func replaceArrow(conn *dconn, ar *duckdb.Arrow, table string, b *array.RecordBuilder) error {
+	if err := conn.exec("DELETE FROM " + table); err != nil {
+		return err
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	rr, err := array.NewRecordReader(rec.Schema(), []arrow.RecordBatch{rec})
+	if err != nil {
+		return err
+	}
+	defer rr.Release()
+	view := "plantrack_new_" + table
+	release, err := ar.RegisterView(rr, view)
+	if err != nil {
+		return fmt.Errorf("save %s: %w", table, err)
+	}
+	err = conn.exec("INSERT INTO " + table + " SELECT * FROM " + view)
+	if dropErr := conn.exec("DROP VIEW IF EXISTS " + view); err == nil {
+		err = dropErr
+	}
+	release() // after the view that points at the stream is gone
+	if err != nil {
+		return fmt.Errorf("save %s: %w", table, err)
 	}
 	return nil
 }

@@ -215,7 +215,7 @@ func Ingest(ctx context.Context, db *store.DB, p Plan, paths []string, opt Optio
 	}()
 
 	started := time.Now()
-	if err := saveCatalog(conn, p); err != nil {
+	if err := saveCatalog(conn, ar, p); err != nil {
 		return nil, err
 	}
 	batchID, err := conn.queryInt("SELECT coalesce(max(batch_id), 0) + 1 FROM ingest_batches")

@@ -106,8 +106,9 @@ func trendChart(d *Data) (Chart, error) {
 }
 
 func heatmapChart(d *Data) (Chart, error) {
+	ranked := ends(d.Ranking, summariseAt)
 	var units []string
-	for _, r := range d.Ranking {
+	for _, r := range ranked {
 		units = append(units, r.Name)
 	}
 	var secs []string
@@ -116,11 +117,14 @@ func heatmapChart(d *Data) (Chart, error) {
 	}
 	var data []opts.HeatMapData
 	for _, c := range d.Grid {
-		y := slices.IndexFunc(d.Ranking, func(r Rank) bool { return r.ID == c.UnitID })
+		y := slices.IndexFunc(ranked, func(r Rank) bool { return r.ID == c.UnitID })
+		if y < 0 {
+			continue
+		}
 		data = append(data, opts.HeatMapData{Value: [3]any{c.Section - 1, y, round1(c.Rate * 100)}})
 	}
 	hm := charts.NewHeatMap()
-	hm.SetGlobalOptions(append(base("县市区、开发区 × 部分 完成率"),
+	hm.SetGlobalOptions(append(base(endsTitle("县市区、开发区 × 部分 完成率", len(d.Ranking), summariseAt)),
 		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "4%", Top: "40", Bottom: "70", ContainLabel: opts.Bool(true)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: secs, Name: "部分"}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: units, Inverse: opts.Bool(true)}),
@@ -129,13 +133,14 @@ func heatmapChart(d *Data) (Chart, error) {
 	)...)
 	hm.SetXAxis(secs).AddSeries("完成率", data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true)}))
 	o, err := option(hm)
-	return Chart{ID: "heatmap", Title: "县市区、开发区 × 部分 完成率", Height: 120 + 30*len(units), Option: o, Source: "county_comparison"}, err
+	return Chart{ID: "heatmap", Title: endsTitle("县市区、开发区 × 部分 完成率", len(d.Ranking), summariseAt), Height: 120 + 30*len(units), Option: o, Source: "county_comparison"}, err
 }
 
-// radarCharts draws one radar per county or zone: its completion rate in each section.
+// radarCharts draws one radar per county or zone (the six best and six worst of a longer
+// list): its completion rate in each section.
 func radarCharts(d *Data) ([]Chart, error) {
 	var out []Chart
-	for _, r := range d.Ranking {
+	for _, r := range ends(d.Ranking, 6) {
 		var ind []*opts.Indicator
 		var vals []float64
 		for _, s := range d.Sections {
@@ -203,4 +208,24 @@ func unitChart(u Unit, tasks []UnitTask) (Chart, error) {
 	}
 	c, err := barChart("unit-progress", u.Name+" 各项任务进度", names, vals, "assignment_status")
 	return c, err
+}
+
+// summariseAt is how many items a chart draws from each end of a long ranked list: a
+// province's thousands of units become the best and worst, not ten thousand bars.
+const summariseAt = 20
+
+// ends keeps the first and last n of a list longer than 2n.
+func ends[T any](list []T, n int) []T {
+	if len(list) <= 2*n {
+		return list
+	}
+	return append(append([]T{}, list[:n]...), list[len(list)-n:]...)
+}
+
+// endsTitle says in a chart's title when only the ends of a list are drawn.
+func endsTitle(title string, total, n int) string {
+	if total <= 2*n {
+		return title
+	}
+	return fmt.Sprintf("%s（前%d与后%d，共%d）", title, n, n, total)
 }

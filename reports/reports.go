@@ -114,11 +114,11 @@ func buildCharts(d *Data) (*chartSet, error) {
 		return nil, err
 	}
 	names, rates = nil, nil
-	for _, r := range d.Ranking {
+	for _, r := range ends(d.Ranking, summariseAt) {
 		names = append(names, r.Name)
 		rates = append(rates, r.Rate)
 	}
-	ranking, err := barChart("ranking", "县市区、开发区完成率排名", names, rates, "county_ranking")
+	ranking, err := barChart("ranking", endsTitle("县市区、开发区完成率排名", len(d.Ranking), summariseAt), names, rates, "county_ranking")
 	if err != nil {
 		return nil, err
 	}
@@ -139,11 +139,11 @@ func buildCharts(d *Data) (*chartSet, error) {
 		return 0
 	})
 	names, rates = nil, nil
-	for _, u := range depts {
+	for _, u := range ends(depts, summariseAt) {
 		names = append(names, u.Name)
 		rates = append(rates, u.Rate)
 	}
-	departments, err := barChart("departments", "市直部门完成率", names, rates, "completion_by_unit")
+	departments, err := barChart("departments", endsTitle("市直部门完成率", len(depts), summariseAt), names, rates, "completion_by_unit")
 	if err != nil {
 		return nil, err
 	}
@@ -302,6 +302,15 @@ func funcs(d *Data, charts map[string]Chart) template.FuncMap {
 			return out
 		},
 		"best": func(n int) []Rank { return d.Ranking[:min(n, len(d.Ranking))] },
+		"redUnits": func(n int) []Unit {
+			var out []Unit
+			for _, u := range d.Units {
+				if u.RAG == "red" && len(out) < n {
+					out = append(out, u)
+				}
+			}
+			return out
+		},
 		"worst": func(n int) []Rank {
 			if len(d.Ranking) <= n {
 				return nil

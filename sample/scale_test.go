@@ -1,0 +1,50 @@
+package sample
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"plantrack/plan"
+)
+
+func TestGenerateScaled(t *testing.T) {
+	b, err := plan.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	units := ScaledUnits(b.Registry, 3)
+	related, _ := os.ReadFile("../data/plan/liaocheng-2021.related.csv")
+	groups, _ := os.ReadFile("../data/groups.csv")
+	text, _ := os.ReadFile("../data/plan/liaocheng-2021.txt")
+	s := plan.Resolve(plan.Source{Name: "plan", Data: text}, plan.Source{Name: "units", Data: units},
+		plan.Source{Name: "groups", Data: groups}, plan.Source{Name: "related", Data: related})
+	if s.Problems.Errors() > 0 {
+		t.Fatal(s.Problems)
+	}
+	if len(s.Registry.Units) != 3*len(b.Registry.Units) {
+		t.Fatalf("%d units", len(s.Registry.Units))
+	}
+	perCopy := map[int]int{}
+	for _, a := range s.Assignments {
+		perCopy[cityOf(a.UnitID)]++
+	}
+	if perCopy[1] != len(b.Assignments) || perCopy[2] == 0 || perCopy[2] != perCopy[3] {
+		t.Fatalf("assignments per city: %v", perCopy)
+	}
+	dir := t.TempDir()
+	m, err := GenerateScaled(dir, s.Catalog, s.Registry, s.Assignments, 3, Options{Seed: DefaultSeed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.CSV) != 2 || m.Rows != 3186+2*4*perCopy[2] {
+		t.Errorf("%d copy files, %d rows; want 2 and %d", len(m.CSV), m.Rows, 3186+2*4*perCopy[2])
+	}
+	first, _ := os.ReadFile(m.CSV[0])
+	again := t.TempDir()
+	m2, _ := GenerateScaled(again, s.Catalog, s.Registry, s.Assignments, 3, Options{Seed: DefaultSeed})
+	second, _ := os.ReadFile(m2.CSV[0])
+	if string(first) != string(second) || !strings.Contains(string(first), "东阿县·2,2021Q1,") {
+		t.Error("copies are not deterministic or not named as the registry names them")
+	}
+}
