@@ -13,7 +13,7 @@ import (
 // Dictionary types for the columns with few values: a row carries a small index, not a
 // copy of the text, and DuckDB reads them as dictionary vectors.
 var (
-	unitDict  = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int16, ValueType: arrow.BinaryTypes.String}
+	unitDict  = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String} // a province has tens of thousands of units
 	smallDict = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int8, ValueType: arrow.BinaryTypes.String}
 )
 
@@ -65,7 +65,7 @@ func newDicts(p Plan) *dicts {
 type batchBuilder struct {
 	d     *dicts
 	n     int
-	unit  *array.Int16Builder
+	unit  *array.Int32Builder
 	task  *array.Int32Builder
 	per   *array.Int8Builder
 	stat  *array.Int8Builder
@@ -86,7 +86,7 @@ func newBatchBuilder(d *dicts) *batchBuilder {
 	fb := array.NewListBuilder(mem, arrow.BinaryTypes.String)
 	return &batchBuilder{
 		d:     d,
-		unit:  array.NewInt16Builder(mem),
+		unit:  array.NewInt32Builder(mem),
 		task:  array.NewInt32Builder(mem),
 		per:   array.NewInt8Builder(mem),
 		stat:  array.NewInt8Builder(mem),
@@ -104,7 +104,7 @@ func newBatchBuilder(d *dicts) *batchBuilder {
 
 func (bb *batchBuilder) add(r *record) {
 	bb.n++
-	bb.unit.Append(int16(r.unitOrder))
+	bb.unit.Append(int32(r.unitOrder))
 	bb.task.Append(r.taskNo)
 	bb.per.Append(int8(r.period[5] - '1'))
 	bb.stat.Append(int8(slices.Index(statusOrder, r.status)))

@@ -54,6 +54,8 @@ func open(ctx context.Context, path string, readOnly bool) (*DB, error) {
 	q.Set("autoinstall_known_extensions", "false")
 	q.Set("autoload_known_extensions", "false")
 	q.Set("preserve_insertion_order", "false")
+	// DuckDB would take 80% of the machine by default; a batch job shares it.
+	q.Set("memory_limit", "1GB")
 	if readOnly {
 		q.Set("access_mode", "READ_ONLY")
 	}
