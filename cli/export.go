@@ -107,7 +107,7 @@ func exportParquet(ctx context.Context, ar *duckdb.Arrow, name, path string) (in
 			return n, err
 		}
 		n += rec.NumRows()
-		if inGroup += rec.NumRows(); inGroup >= 1<<20 {
+		if inGroup += rec.NumRows(); inGroup >= 1<<18 {
 			w.NewBufferedRowGroup() // closes the full group
 			releaseHeld()
 			inGroup = 0

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2"
 
 	"plantrack/plan"
+	"plantrack/reports"
 	"plantrack/sample"
 )
 
@@ -86,6 +88,9 @@ func BenchmarkScale(b *testing.B) {
 	}
 	if dir := os.Getenv("PLANTRACK_SCALE_DOCS"); dir != "" && len(rows) > 0 {
 		if err := os.WriteFile(filepath.Join(dir, "scale.md"), []byte(scaleTable(rows)), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		if err := costChart(filepath.Join(dir, "scale.png"), rows); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -193,4 +198,19 @@ func scaleTable(rows []scaleRow) string {
 			total.Seconds(), r.dbMB, float64(max(r.ingest.maxRSS, r.transform.maxRSS, r.report.maxRSS))/1024)
 	}
 	return s.String()
+}
+
+// costChart draws the seconds of each step against the number of reports.
+func costChart(png string, rows []scaleRow) error {
+	var sizes []string
+	series := []reports.Series{{Name: "ingest"}, {Name: "transform"}, {Name: "report"}, {Name: "total"}}
+	for _, r := range rows {
+		sizes = append(sizes, fmt.Sprintf("%d×（%d）", r.scale, r.rows))
+		secs := func(s step) float64 { return math.Round(s.wall.Seconds()*10) / 10 }
+		series[0].Values = append(series[0].Values, secs(r.ingest))
+		series[1].Values = append(series[1].Values, secs(r.transform))
+		series[2].Values = append(series[2].Values, secs(r.report))
+		series[3].Values = append(series[3].Values, secs(r.ingest)+secs(r.transform)+secs(r.report))
+	}
+	return reports.CostChart(context.Background(), png, "plantrack：各步骤耗时随规模增长（2 核）", "秒", sizes, series)
 }

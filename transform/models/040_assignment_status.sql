@@ -5,16 +5,19 @@
 -- asks for one; the view assignment_status is at latest_period().
 CREATE OR REPLACE VIEW assignment_history AS
 WITH standing AS (
-    SELECT pe.period AS at_period, r.*
-    FROM periods pe
-    JOIN reports r ON r.version = 1 AND r.period <= pe.period
-    QUALIFY row_number() OVER (PARTITION BY pe.period, r.unit_id, r.task_no ORDER BY r.period DESC) = 1
+    -- the report that stands for each (unit, task, period)
+    SELECT * FROM reports WHERE version = 1
+), grid AS (
+    SELECT pe.period AS at_period, a.task_no, a.unit_id, a.role
+    FROM periods pe CROSS JOIN assignments a
 )
-SELECT pe.period                           AS at_period,
-       a.task_no, t.section_no, a.unit_id, u.unit_name, u.unit_kind, u.sort_order, a.role,
+-- An ASOF join finds, for each quarter, the latest standing report up to it, by sorting
+-- rather than by pairing every quarter with every earlier report.
+SELECT g.at_period,
+       g.task_no, t.section_no, g.unit_id, u.unit_name, u.unit_kind, u.sort_order, g.role,
        r.period                            AS report_period,
        r.period IS NOT NULL                AS has_report,
-       coalesce(r.period = pe.period, false) AS reported_in_period,
+       coalesce(r.period = g.at_period, false) AS reported_in_period,
        coalesce(r.status::VARCHAR, 'no_report') AS status,
        coalesce(r.progress_pct, 0)         AS progress_pct,
        r.achieved,
@@ -22,11 +25,10 @@ SELECT pe.period                           AS at_period,
        r.on_time,
        r.notes,
        r.submitted_on, r.batch_id, r.source_file, r.source_sheet, r.source_row
-FROM periods pe
-CROSS JOIN assignments a
+FROM grid g
 JOIN tasks t USING (task_no)
 JOIN units u USING (unit_id)
-LEFT JOIN standing r ON r.at_period = pe.period AND r.unit_id = a.unit_id AND r.task_no = a.task_no;
+ASOF LEFT JOIN standing r ON r.unit_id = g.unit_id AND r.task_no = g.task_no AND g.at_period >= r.period;
 
 CREATE OR REPLACE MACRO assignment_status_at(p) AS TABLE
 SELECT * FROM assignment_history WHERE at_period = p::period;
