@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -52,6 +53,10 @@ order so the same database gives the same files.`,
 			defer conn.Close()
 			ar, err := duckdb.NewArrowFromConn(conn)
 			if err != nil {
+				return err
+			}
+			// The Parquet writer holds a row group's batches too: leave it room.
+			if _, err := conn.(driver.ExecerContext).ExecContext(cmd.Context(), "SET memory_limit = '768MB'", nil); err != nil {
 				return err
 			}
 			for _, name := range append(append([]string{}, exportTables...), views...) {
@@ -107,7 +112,7 @@ func exportParquet(ctx context.Context, ar *duckdb.Arrow, name, path string) (in
 			return n, err
 		}
 		n += rec.NumRows()
-		if inGroup += rec.NumRows(); inGroup >= 1<<18 {
+		if inGroup += rec.NumRows(); inGroup >= 1<<16 {
 			w.NewBufferedRowGroup() // closes the full group
 			releaseHeld()
 			inGroup = 0
