@@ -115,13 +115,7 @@ func (s *utf8State) feed(chunk []byte, off int64) {
 	if !s.started {
 		s.badAt, s.replacementAt, s.started = -1, -1, true
 	}
-	b := chunk
-	base := off
-	if len(s.carry) > 0 {
-		b = append(append([]byte{}, s.carry...), chunk...)
-		base = off - int64(len(s.carry))
-		s.carry = nil
-	}
+	b, base := withCarry(&s.carry, chunk, off)
 	// Fast path: a valid chunk needs no counting. An incomplete last character waits
 	// for the next chunk.
 	end := len(b)
@@ -207,13 +201,7 @@ func (s *gbState) feed(chunk []byte, off int64) {
 	if s.badAt >= 0 {
 		return
 	}
-	b := chunk
-	base := off
-	if len(s.carry) > 0 {
-		b = append(append([]byte{}, s.carry...), chunk...)
-		base = off - int64(len(s.carry))
-		s.carry = nil
-	}
+	b, base := withCarry(&s.carry, chunk, off)
 	i := 0
 	for i < len(b) {
 		c := b[i]
@@ -375,4 +363,16 @@ func hashFile(path string) fileHash {
 		return fileHash{err: err}
 	}
 	return fileHash{sha256: hex.EncodeToString(h.Sum(nil))}
+}
+
+// withCarry puts the incomplete character left from the previous chunk in front of this
+// one, and says at which file offset the result starts.
+func withCarry(carry *[]byte, chunk []byte, off int64) ([]byte, int64) {
+	if len(*carry) == 0 {
+		return chunk, off
+	}
+	b := append(append([]byte{}, *carry...), chunk...)
+	base := off - int64(len(*carry))
+	*carry = nil
+	return b, base
 }
