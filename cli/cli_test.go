@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -153,6 +154,25 @@ func TestDemo(t *testing.T) {
 	}
 	if strings.Count(stdout, "\n最好  ") != 3 || strings.Count(stdout, "\n最差  ") != 3 || strings.Count(stdout, "\n七    ") != 1 {
 		t.Errorf("demo summary lacks sections or best/worst three:\n%s", stdout)
+	}
+
+	// A second demo (the one the report tests read) wrote the same bytes: submissions,
+	// filled templates, receipts and reports.
+	other, n := demoOut(t), 0
+	filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), "plantrack.duckdb") {
+			return err
+		}
+		rel, _ := filepath.Rel(out, p)
+		x, _ := os.ReadFile(p)
+		if y, err := os.ReadFile(filepath.Join(other, rel)); err != nil || !bytes.Equal(x, y) {
+			t.Errorf("%s differs between two demos", rel)
+		}
+		n++
+		return nil
+	})
+	if n < 400 {
+		t.Errorf("compared %d files of two demos", n)
 	}
 
 	// Export writes every table and view as Parquet, the same bytes each time.

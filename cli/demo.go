@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -41,18 +42,25 @@ The same seed always gives the same files. An existing DIR/plantrack.duckdb is r
 					return err
 				}
 			}
+			start := time.Now()
+			stage := func(name string) {
+				e.log.Info("demo", "stage", name, "elapsed", time.Since(start).Round(time.Millisecond))
+				start = time.Now()
+			}
 			man, err := sample.Generate(subDir, c.Catalog, c.reg, c.assignments, sample.Options{Seed: seed})
 			if err != nil {
 				return fmt.Errorf("generate samples: %w", err)
 			}
 			fmt.Fprintf(e.stdout, "%s: %d 个部分, %d 项任务, %d 项分工\n", c.Title, len(c.Sections), len(c.Tasks), len(c.assignments))
 			fmt.Fprintf(e.stdout, "generated %d sample files in %s\n", len(man.Files), subDir)
+			stage("generate")
 			tmplUnits, err := templateRound(cmd.Context(), c, man, subDir, tmplDir)
 			if err != nil {
 				return fmt.Errorf("template round: %w", err)
 			}
 			fmt.Fprintf(e.stdout, "%d units (%s) answered with their templates from %s\n", len(tmplUnits), strings.Join(tmplUnits, "、"), tmplDir)
 
+			stage("templates")
 			db, err := store.Open(cmd.Context(), dbPath)
 			if err != nil {
 				return err
@@ -62,23 +70,28 @@ The same seed always gives the same files. An existing DIR/plantrack.duckdb is r
 			if err != nil {
 				return err
 			}
+			stage("ingest")
 			if err := transform.Apply(cmd.Context(), db); err != nil {
 				return err
 			}
+			stage("transform")
 			printRejections(e.stderr, sum.Rejections)
 			printSummary(e.stdout, sum, true, e.verbose)
 			ins := receiptInputs([]string{subDir}, sum, receiptDir)
 			if err := receipt.Write(cmd.Context(), db.DB, ins, receipt.Options{}); err != nil {
 				return err
 			}
+			stage("receipts")
 			fmt.Fprintf(e.stdout, "wrote %d receipts (回执) to %s\n", len(ins), receiptDir)
 			if err := printMetrics(cmd.Context(), e.stdout, db.DB); err != nil {
 				return err
 			}
+			stage("metrics")
 			d, pages, err := reports.Render(cmd.Context(), db.DB, out, reports.Options{})
 			if err != nil {
 				return err
 			}
+			stage("reports")
 			fmt.Fprintf(e.stdout, "\ndatabase: %s (try: plantrack sql --db %s 'SELECT * FROM completion_by_unit')\n", dbPath, dbPath)
 			fmt.Fprintf(e.stdout, "reports: %d pages for %s\n", len(pages), d.Period)
 			abs, err := filepath.Abs(filepath.Join(out, "index.html"))

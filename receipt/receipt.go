@@ -15,12 +15,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/sync/errgroup"
 
 	"plantrack/ingest"
 	"plantrack/plan"
@@ -41,30 +43,61 @@ type Options struct {
 	Period string
 }
 
-// Write writes one receipt per input from what the database holds.
+// Write writes one receipt per input from what the database holds. The database is read
+// in a few queries for all inputs together, and the workbooks are built on every core:
+// a quarter brings hundreds of files, and a query or a workbook each would be slow.
 func Write(ctx context.Context, db *sql.DB, ins []Input, opt Options) error {
 	var title string
 	if err := db.QueryRowContext(ctx, "SELECT coalesce(max(title), '') FROM plan").Scan(&title); err != nil {
 		return fmt.Errorf("receipts: %w", err)
 	}
-	for _, in := range ins {
-		r, err := load(ctx, db, in, opt)
-		if err != nil {
-			return fmt.Errorf("receipt for %s: %w", in.Path, err)
+	rs := make([]*receipt, len(ins))
+	for i, in := range ins {
+		rs[i] = &receipt{in: in, planTitle: title}
+	}
+	// A template is known by its hidden sheet; a file that is not one just gets no meta.
+	if err := each(ctx, len(rs), func(i int) error {
+		if r := rs[i]; strings.EqualFold(filepath.Ext(r.in.Path), ".xlsx") {
+			if m, err := ingest.ReadTemplate(r.in.Path); err == nil {
+				r.tmpl = m
+			}
 		}
-		r.planTitle = title
-		if err := os.MkdirAll(filepath.Dir(in.Out), 0o755); err != nil {
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := loadAll(ctx, db, rs, opt); err != nil {
+		return fmt.Errorf("receipts: %w", err)
+	}
+	return each(ctx, len(rs), func(i int) error {
+		r := rs[i]
+		if err := os.MkdirAll(filepath.Dir(r.in.Out), 0o755); err != nil {
 			return fmt.Errorf("receipts: %w", err)
 		}
 		b, err := r.render()
 		if err != nil {
-			return fmt.Errorf("receipt for %s: %w", in.Path, err)
+			return fmt.Errorf("receipt for %s: %w", r.in.Path, err)
 		}
-		if err := os.WriteFile(in.Out, b, 0o644); err != nil {
+		if err := os.WriteFile(r.in.Out, b, 0o644); err != nil {
 			return fmt.Errorf("receipts: %w", err)
 		}
+		return nil
+	})
+}
+
+// each runs f(0)…f(n-1) on every core and returns the first error.
+func each(ctx context.Context, n int, f func(i int) error) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i := range n {
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			return f(i)
+		})
 	}
-	return nil
+	return g.Wait()
 }
 
 // receipt is what one receipt says.
@@ -112,134 +145,203 @@ type missingTask struct {
 	role, text, section string
 }
 
-func load(ctx context.Context, db *sql.DB, in Input, opt Options) (*receipt, error) {
-	r := &receipt{in: in}
-	if strings.EqualFold(filepath.Ext(in.Path), ".xlsx") {
-		m, err := ingest.ReadTemplate(in.Path)
-		if err == nil {
-			r.tmpl = m
+// firstRead picks, for each input's content, the batch and path that first read it: a
+// file's rows are stored under those.
+const firstRead = `first AS (
+	SELECT DISTINCT ON (file_sha256) file_sha256, batch_id, source_file, status, rows_read, accepted, rejected, skipped_rows
+	FROM ingest_files WHERE file_sha256 IN (SELECT unnest(?::VARCHAR[]))
+	ORDER BY file_sha256, batch_id)`
+
+// loadAll fills every receipt from the database.
+func loadAll(ctx context.Context, db *sql.DB, rs []*receipt, opt Options) error {
+	bySHA := map[string][]*receipt{}
+	var shas []string
+	for _, r := range rs {
+		if _, ok := bySHA[r.in.SHA256]; !ok {
+			shas = append(shas, r.in.SHA256)
 		}
+		bySHA[r.in.SHA256] = append(bySHA[r.in.SHA256], r)
 	}
-	// The file's rows are found by the batch and path that first read its content.
-	err := db.QueryRowContext(ctx, `SELECT batch_id, source_file, status, rows_read, accepted, rejected, skipped_rows
-		FROM ingest_files WHERE file_sha256 = ? ORDER BY batch_id LIMIT 1`, in.SHA256).
-		Scan(&r.batch, &r.firstPath, &r.status, &r.rowsRead, &r.accepted, &r.rejected, &r.skippedRows)
-	if err == sql.ErrNoRows {
-		return r, nil // not in the database: the receipt says so
-	}
+	err := query(ctx, db, "WITH "+firstRead+" SELECT * FROM first", []any{shas}, func(rows *sql.Rows) error {
+		var sha, path, status string
+		var batch int
+		var read, acc, rej, skipped int64
+		if err := rows.Scan(&sha, &batch, &path, &status, &read, &acc, &rej, &skipped); err != nil {
+			return err
+		}
+		for _, r := range bySHA[sha] {
+			r.batch, r.firstPath, r.status = batch, path, status
+			r.rowsRead, r.accepted, r.rejected, r.skippedRows = read, acc, rej, skipped
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 
-	rows, err := db.QueryContext(ctx, `SELECT source_sheet, source_row, "column", value, reason_code, reason, raw
-		FROM rejected_rows WHERE batch_id = ? AND source_file = ? ORDER BY source_sheet, source_row, reason_code`, r.batch, r.firstPath)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
+	err = query(ctx, db, "WITH "+firstRead+` SELECT f.file_sha256, r.source_sheet, r.source_row, r."column", r.value, r.reason_code, r.reason, r.raw
+		FROM rejected_rows r JOIN first f USING (batch_id, source_file)
+		ORDER BY f.file_sha256, r.source_sheet, r.source_row, r.reason_code`, []any{shas}, func(rows *sql.Rows) error {
 		var x rejection
-		var reason, raw string
-		if err := rows.Scan(&x.sheet, &x.row, &x.column, &x.value, &x.code, &reason, &raw); err != nil {
-			rows.Close()
-			return nil, err
+		var sha, reason, raw string
+		if err := rows.Scan(&sha, &x.sheet, &x.row, &x.column, &x.value, &x.code, &reason, &raw); err != nil {
+			return err
 		}
 		x.why = ingest.ReasonChinese(x.code, x.column, x.value, reason)
 		x.raw = orderedObject(raw)
-		r.rejections = append(r.rejections, x)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+		for _, r := range bySHA[sha] {
+			r.rejections = append(r.rejections, x)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 
-	rows, err = db.QueryContext(ctx, `SELECT source_sheet, source_row, unit_id, unit_name, period::VARCHAR, task_no, status::VARCHAR,
-		progress_pct, achieved, submitted_on, flags
-		FROM submissions WHERE batch_id = ? AND source_file = ? ORDER BY source_sheet, source_row`, r.batch, r.firstPath)
-	if err != nil {
-		return nil, err
-	}
-	pairs := map[[2]string]bool{}
-	var order [][2]string
-	addPair := func(unitID, period string) {
+	// The (unit, period) pairs each file reports for, in the order first met: a template
+	// names its own (or, refused whole, the period being collected), then the rows.
+	pairs := make([][][2]string, len(rs))
+	seen := make([]map[[2]string]bool, len(rs))
+	addPair := func(i int, unitID, period string) {
 		k := [2]string{unitID, period}
-		if !pairs[k] {
-			pairs[k] = true
-			order = append(order, k)
+		if seen[i] == nil {
+			seen[i] = map[[2]string]bool{}
+		}
+		if !seen[i][k] {
+			seen[i][k] = true
+			pairs[i] = append(pairs[i], k)
 		}
 	}
-	if m := r.tmpl; m != nil {
-		switch {
-		case !r.wholeFileRejected():
-			addPair(m.UnitID, m.Period)
-		case opt.Period != "":
-			addPair(m.UnitID, opt.Period)
+	index := map[*receipt]int{}
+	for i, r := range rs {
+		index[r] = i
+		if m := r.tmpl; m != nil {
+			switch {
+			case !r.wholeFileRejected():
+				addPair(i, m.UnitID, m.Period)
+			case opt.Period != "":
+				addPair(i, m.UnitID, opt.Period)
+			}
 		}
 	}
-	for rows.Next() {
+	err = query(ctx, db, "WITH "+firstRead+` SELECT f.file_sha256, s.source_sheet, s.source_row, s.unit_id, s.unit_name, s.period::VARCHAR,
+		s.task_no, s.status::VARCHAR, s.progress_pct, s.achieved, s.submitted_on, s.flags
+		FROM submissions s JOIN first f USING (batch_id, source_file)
+		ORDER BY f.file_sha256, s.source_sheet, s.source_row`, []any{shas}, func(rows *sql.Rows) error {
 		var a accepted
-		var unitID string
+		var sha, unitID string
 		var flags []any
-		if err := rows.Scan(&a.sheet, &a.row, &unitID, &a.unitName, &a.period, &a.task, &a.status, &a.progress, &a.achieved, &a.submittedOn, &flags); err != nil {
-			rows.Close()
-			return nil, err
+		if err := rows.Scan(&sha, &a.sheet, &a.row, &unitID, &a.unitName, &a.period, &a.task, &a.status, &a.progress, &a.achieved, &a.submittedOn, &flags); err != nil {
+			return err
 		}
 		for _, f := range flags {
 			a.flags = append(a.flags, fmt.Sprint(f))
 		}
-		r.acceptedRs = append(r.acceptedRs, a)
-		addPair(unitID, a.period)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	slices.SortStableFunc(order, func(a, b [2]string) int { return strings.Compare(a[1], b[1]) })
-	for _, k := range order {
-		o, err := missing(ctx, db, k[0], k[1])
-		if err != nil {
-			return nil, err
+		for _, r := range bySHA[sha] {
+			r.acceptedRs = append(r.acceptedRs, a)
+			addPair(index[r], unitID, a.period)
 		}
-		if o != nil {
-			r.owed = append(r.owed, *o)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+
+	owing, err := missingAll(ctx, db, pairs)
+	if err != nil {
+		return err
+	}
+	for i, r := range rs {
+		ps := slices.Clone(pairs[i])
+		slices.SortStableFunc(ps, func(a, b [2]string) int { return strings.Compare(a[1], b[1]) })
+		for _, k := range ps {
+			if o, ok := owing[k]; ok {
+				r.owed = append(r.owed, o)
+			}
 		}
 	}
-	slices.SortStableFunc(r.owed, func(a, b owed) int { return strings.Compare(a.period, b.period) })
-	return r, nil
+	return nil
 }
 
 func (r *receipt) wholeFileRejected() bool { return r.status == "rejected" }
 
-// missing lists a unit's assigned tasks with no accepted report for the period.
-func missing(ctx context.Context, db *sql.DB, unitID, period string) (*owed, error) {
-	o := &owed{unitID: unitID, period: period}
-	err := db.QueryRowContext(ctx, "SELECT unit_name FROM units WHERE unit_id = ?", unitID).Scan(&o.unitName)
-	if err == sql.ErrNoRows {
-		return nil, nil
+// missingAll lists, for each (unit, period) pair, the unit's assigned tasks with no
+// accepted report for the period. A unit the database does not know has no entry.
+func missingAll(ctx context.Context, db *sql.DB, pairs [][][2]string) (map[[2]string]owed, error) {
+	out := map[[2]string]owed{}
+	var units, periods []string
+	for _, ps := range pairs {
+		for _, k := range ps {
+			if _, ok := out[k]; !ok {
+				out[k] = owed{unitID: k[0], period: k[1]}
+				units, periods = append(units, k[0]), append(periods, k[1])
+			}
+		}
 	}
+	if len(units) == 0 {
+		return out, nil
+	}
+	const pairsCTE = `pairs AS (SELECT unnest(?::VARCHAR[]) AS unit_id, unnest(?::VARCHAR[]) AS period)`
+	known := map[[2]string]bool{}
+	err := query(ctx, db, "WITH "+pairsCTE+` SELECT p.unit_id, p.period, u.unit_name FROM pairs p JOIN units u USING (unit_id)`,
+		[]any{units, periods}, func(rows *sql.Rows) error {
+			var k [2]string
+			var name string
+			if err := rows.Scan(&k[0], &k[1], &name); err != nil {
+				return err
+			}
+			o := out[k]
+			o.unitName = name
+			out[k] = o
+			known[k] = true
+			return nil
+		})
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.QueryContext(ctx, `SELECT a.task_no, a.role, t.task_text, s.section_no, s.section_title
-		FROM assignments a JOIN tasks t USING (task_no) JOIN sections s USING (section_no)
-		WHERE a.unit_id = ? AND NOT EXISTS (
-			SELECT 1 FROM submissions x WHERE x.unit_id = a.unit_id AND x.task_no = a.task_no AND x.period::VARCHAR = ?)
-		ORDER BY a.task_no`, unitID, period)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err = query(ctx, db, "WITH "+pairsCTE+` SELECT p.unit_id, p.period, a.task_no, a.role, t.task_text, s.section_no, s.section_title
+		FROM pairs p JOIN assignments a USING (unit_id) JOIN tasks t USING (task_no) JOIN sections s USING (section_no)
+		WHERE NOT EXISTS (
+			SELECT 1 FROM submissions x WHERE x.unit_id = a.unit_id AND x.task_no = a.task_no AND x.period::VARCHAR = p.period)
+		ORDER BY p.unit_id, p.period, a.task_no`, []any{units, periods}, func(rows *sql.Rows) error {
+		var k [2]string
 		var m missingTask
 		var no int
 		var title string
-		if err := rows.Scan(&m.task, &m.role, &m.text, &no, &title); err != nil {
-			return nil, err
+		if err := rows.Scan(&k[0], &k[1], &m.task, &m.role, &m.text, &no, &title); err != nil {
+			return err
 		}
 		m.role = template.RoleName(m.role)
 		m.section = plan.Numeral(no) + "、" + title
+		o := out[k]
 		o.missing = append(o.missing, m)
+		out[k] = o
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return o, rows.Err()
+	for k := range out {
+		if !known[k] {
+			delete(out, k)
+		}
+	}
+	return out, nil
+}
+
+// query runs q and hands each row to scan.
+func query(ctx context.Context, db *sql.DB, q string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // orderedObject reads a stored raw row: a JSON object, its keys in the file's order.

@@ -2,6 +2,8 @@ package template
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -40,7 +42,10 @@ func Fill(f *excelize.File, date time.Time, entries map[int]Entry) error {
 			return err
 		}
 	}
-	for task, e := range entries {
+	// In task order: excelize numbers shared strings as they are set, so map order
+	// would give other bytes each time.
+	for _, task := range slices.Sorted(maps.Keys(entries)) {
+		e := entries[task]
 		row, ok := rows[task]
 		if !ok {
 			return fmt.Errorf("fill: task %d is not in the template of %s", task, m.UnitName)
