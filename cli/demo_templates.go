@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"plantrack/ingest"
 	"plantrack/plan"
@@ -36,12 +39,7 @@ func templateRound(ctx context.Context, c *catalog, man sample.Manifest, subDir,
 	}
 	// Read the chosen files the way ingest does, into a scratch database, to fill the
 	// templates with exactly what they say.
-	scratchDir, err := os.MkdirTemp("", "plantrack-demo-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(scratchDir)
-	scratch, err := store.Open(ctx, filepath.Join(scratchDir, "scratch.duckdb"))
+	scratch, err := store.Open(ctx, "") // in memory
 	if err != nil {
 		return nil, err
 	}
@@ -55,42 +53,57 @@ func templateRound(ctx context.Context, c *catalog, man sample.Manifest, subDir,
 	}
 
 	var names []string
-	for i, f := range chosen {
+	for _, f := range chosen {
 		u, _ := c.reg.ByID(f.Unit)
 		if !slices.Contains(names, u.Name) {
 			names = append(names, u.Name)
 		}
-		spec := template.Spec{Catalog: c.Catalog, PlanSHA256: c.sha256, Unit: *u, Assignments: c.assignments, Period: f.Period}
-		blank := filepath.Join(tmplDir, f.Period, template.FileName(u.Name))
-		if err := os.MkdirAll(filepath.Dir(blank), 0o755); err != nil {
-			return nil, err
-		}
-		if err := template.Write(blank, spec); err != nil {
-			return nil, err
-		}
-		date, entries, err := sampleEntries(ctx, scratch.DB, filepath.ToSlash(paths[i]))
-		if err != nil {
-			return nil, err
-		}
-		wb, err := template.Build(spec)
-		if err != nil {
-			return nil, err
-		}
-		err = template.Fill(wb, date, entries)
-		if err == nil {
-			// The filled template takes the place of the sample file (a CSV or JSON one
-			// becomes an .xlsx of the same name).
-			err = os.Remove(paths[i])
-		}
-		if err == nil {
-			err = wb.SaveAs(strings.TrimSuffix(paths[i], filepath.Ext(paths[i])) + ".xlsx")
-		}
-		wb.Close()
-		if err != nil {
-			return nil, fmt.Errorf("fill the template of %s for %s: %w", u.Name, f.Period, err)
-		}
+	}
+	// Each file's template is written and filled on its own: on every core.
+	eg, ctx := errgroup.WithContext(ctx)
+	eg.SetLimit(runtime.GOMAXPROCS(0))
+	for i, f := range chosen {
+		eg.Go(func() error {
+			u, _ := c.reg.ByID(f.Unit)
+			if err := fillTemplate(ctx, c, scratch.DB, *u, f.Period, paths[i], filepath.Join(tmplDir, f.Period, template.FileName(u.Name))); err != nil {
+				return fmt.Errorf("fill the template of %s for %s: %w", u.Name, f.Period, err)
+			}
+			return nil
+		})
+	}
+	if err := eg.Wait(); err != nil {
+		return nil, err
 	}
 	return names, nil
+}
+
+// fillTemplate writes a unit's blank template for the period to blank, and fills it in
+// with what the sample file at path says, in path's place (a CSV or JSON file becomes an
+// .xlsx of the same name).
+func fillTemplate(ctx context.Context, c *catalog, db *sql.DB, u plan.Unit, period, path, blank string) error {
+	spec := template.Spec{Catalog: c.Catalog, PlanSHA256: c.sha256, Unit: u, Assignments: c.assignments, Period: period}
+	if err := os.MkdirAll(filepath.Dir(blank), 0o755); err != nil {
+		return err
+	}
+	wb, err := template.Build(spec)
+	if err != nil {
+		return err
+	}
+	defer wb.Close()
+	if err := wb.SaveAs(blank); err != nil {
+		return err
+	}
+	date, entries, err := sampleEntries(ctx, db, filepath.ToSlash(path))
+	if err != nil {
+		return err
+	}
+	if err := template.Fill(wb, date, entries); err != nil {
+		return err
+	}
+	if err := os.Remove(path); err != nil {
+		return err
+	}
+	return wb.SaveAs(strings.TrimSuffix(path, filepath.Ext(path)) + ".xlsx")
 }
 
 // demoTemplateChoice picks, in registry order, units of each kind whose four quarterly

@@ -212,32 +212,3 @@ func (r *chanReader) Next() bool {
 func (r *chanReader) RecordBatch() arrow.RecordBatch { return r.cur }
 func (r *chanReader) Record() arrow.RecordBatch      { return r.cur }
 func (r *chanReader) Err() error                     { return r.err() }
-
-// rejectedSchema is the Arrow form of rejections on their way to rejected_rows.
-var rejectedSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "source_sheet", Type: arrow.BinaryTypes.String},
-	{Name: "source_row", Type: arrow.PrimitiveTypes.Int32},
-	{Name: "column", Type: arrow.BinaryTypes.String},
-	{Name: "value", Type: arrow.BinaryTypes.String},
-	{Name: "reason", Type: arrow.BinaryTypes.String},
-	{Name: "reason_code", Type: arrow.BinaryTypes.String},
-	{Name: "raw", Type: arrow.BinaryTypes.String},
-}, nil)
-
-func rejectionReader(rs []Rejection) (array.RecordReader, error) {
-	b := array.NewRecordBuilder(memory.DefaultAllocator, rejectedSchema)
-	defer b.Release()
-	str := func(i int) *array.StringBuilder { return b.Field(i).(*array.StringBuilder) }
-	for _, r := range rs {
-		str(0).Append(r.Sheet)
-		b.Field(1).(*array.Int32Builder).Append(int32(r.Row))
-		str(2).Append(r.Column)
-		str(3).Append(r.Value)
-		str(4).Append(r.Reason)
-		str(5).Append(r.Code)
-		str(6).Append(r.Raw)
-	}
-	rec := b.NewRecordBatch()
-	defer rec.Release()
-	return array.NewRecordReader(rejectedSchema, []arrow.RecordBatch{rec})
-}

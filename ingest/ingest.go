@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"strconv"
 	"time"
@@ -179,8 +180,10 @@ func Ingest(ctx context.Context, db *store.DB, p Plan, paths []string, opt Optio
 	}
 	sum := &Summary{Skipped: skipped}
 	var total, done int64
-	for _, in := range ins {
+	sizes, small := make([]int64, len(ins)), make([]bool, len(ins))
+	for i, in := range ins {
 		if st, err := os.Stat(in.path); err == nil {
+			sizes[i], small[i] = st.Size(), st.Size() <= smallFile
 			total += st.Size()
 		}
 	}
@@ -231,62 +234,61 @@ func Ingest(ctx context.Context, db *store.DB, p Plan, paths []string, opt Optio
 		return nil, err
 	}
 
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // stops the readers ahead when this returns early
+	ahead, tokens := readAheadAll(ctx, c, ins, small, maps.Clone(known))
+	pend := newPending()
+	defer pend.release()
 	for i, in := range ins {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		j := &fileJob{c: c, name: in.path, format: in.format}
-		fileDone := int64(0)
-		if opt.Progress != nil {
-			j.onBytes = func(n int64) {
-				fileDone += n
-				opt.Progress(done+fileDone, total)
+		var j *fileJob
+		if small[i] {
+			var ra *readAhead
+			select {
+			case ra = <-ahead[i]:
+				<-tokens
+			case <-ctx.Done():
+				return nil, ctx.Err()
 			}
-		}
-		// CSV is hashed and its encoding checked while it is parsed (one pass over the
-		// bytes, however big the file); other files are checked first.
-		streamed := in.format == "csv"
-		if !streamed {
-			if j.scan, err = scanFile(in.path, in.format != "xlsx"); err != nil {
-				return nil, fmt.Errorf("read %w", err)
+			if ra.err != nil {
+				return nil, ra.err
 			}
+			j = ra.j
+			done += sizes[i]
 			if prev, ok := known[j.scan.sha256]; ok {
-				done += j.scan.size
+				ra.release()
 				sum.Duplicates = append(sum.Duplicates, Duplicate{Path: in.path, SHA256: j.scan.sha256, BatchID: prev.batch, Previous: prev.path})
 				continue
 			}
-		}
-		if streamed || j.scan.badAt < 0 {
-			if err := loadRows(conn, ar, j, in.path, batchID, i); err != nil {
+			known[j.scan.sha256] = knownFile{batch: batchID, path: in.path}
+			if j.scan.badAt >= 0 {
+				ra.release()
+				j.res = fileResult{}
+				j.rejectFile(badEncodingError(j.scan).Error())
+			}
+			pend.addRows(ra.batches, in.path, j.scan.sha256)
+			ra.batches = nil
+		} else {
+			var ok bool
+			if j, ok, err = streamFile(conn, ar, c, in, i, batchID, known, sum, &done, total, opt.Progress); err != nil {
 				return nil, err
 			}
-		}
-		sc := j.scan
-		done += sc.size
-		if prev, ok := known[sc.sha256]; ok && streamed {
-			// Read for nothing: take back what the file added.
-			if err := conn.exec("DELETE FROM submissions WHERE batch_id = ? AND source_file = ?", batchID, in.path); err != nil {
-				return nil, err
+			if !ok {
+				continue
 			}
-			sum.Duplicates = append(sum.Duplicates, Duplicate{Path: in.path, SHA256: sc.sha256, BatchID: prev.batch, Previous: prev.path})
-			continue
 		}
-		known[sc.sha256] = knownFile{batch: batchID, path: in.path}
-		if sc.badAt >= 0 {
-			if streamed {
-				if err := conn.exec("DELETE FROM submissions WHERE batch_id = ? AND source_file = ?", batchID, in.path); err != nil {
-					return nil, err
-				}
+		pend.addFile(j)
+		if pend.rows >= flushRows {
+			if err := pend.flushRows(conn, ar, batchID); err != nil {
+				return nil, fmt.Errorf("store rows: %w", err)
 			}
-			j.res = fileResult{}
-			j.rejectFile(badEncodingError(sc).Error())
-		}
-		if err := saveFile(conn, ar, j, batchID); err != nil {
-			return nil, err
 		}
 		if opt.Progress != nil {
 			opt.Progress(done, total)
 		}
+		sc := j.scan
 		fs := FileSummary{Path: in.path, Format: in.format, Encoding: sc.encoding, SHA256: sc.sha256,
 			RowsRead: j.res.rowsRead, Accepted: j.res.accepted, Rejected: j.res.rejected, Skipped: j.res.skipped,
 			WholeFileRejected: j.res.wholeFile, Notes: j.res.notes}
@@ -297,6 +299,12 @@ func Ingest(ctx context.Context, db *store.DB, p Plan, paths []string, opt Optio
 		sum.SkippedRows += fs.Skipped
 		sum.Rejections = append(sum.Rejections, j.res.rejections...)
 		log.Info("read", "file", in.path, "rows", fs.RowsRead, "accepted", fs.Accepted, "rejected", fs.Rejected, "elapsed", time.Since(started).Round(time.Millisecond))
+	}
+	if err := pend.flushRows(conn, ar, batchID); err != nil {
+		return nil, fmt.Errorf("store rows: %w", err)
+	}
+	if err := pend.flushFiles(conn, ar, batchID); err != nil {
+		return nil, err
 	}
 	if len(sum.Files) == 0 {
 		return sum, nil // nothing new: the deferred rollback leaves the database as it was
@@ -324,6 +332,59 @@ func Ingest(ctx context.Context, db *store.DB, p Plan, paths []string, opt Optio
 	committed = true
 	sum.BatchID = batchID
 	return sum, nil
+}
+
+// streamFile reads a file too big to read ahead, in its turn: a CSV streams through the
+// workers into submissions as it is parsed (hashed alongside); another file is hashed
+// first. It returns the file's job, or false when the file was a duplicate (listed in sum).
+func streamFile(conn *dconn, ar *duckdb.Arrow, c *checker, in input, n, batchID int, known map[string]knownFile, sum *Summary,
+	done *int64, total int64, progress func(done, total int64)) (*fileJob, bool, error) {
+	j := &fileJob{c: c, name: in.path, format: in.format}
+	fileDone := int64(0)
+	if progress != nil {
+		j.onBytes = func(n int64) {
+			fileDone += n
+			progress(*done+fileDone, total)
+		}
+	}
+	streamed := in.format == "csv"
+	if !streamed {
+		var err error
+		if j.scan, err = scanFile(in.path, in.format != "xlsx"); err != nil {
+			return nil, false, fmt.Errorf("read %w", err)
+		}
+		if prev, ok := known[j.scan.sha256]; ok {
+			*done += j.scan.size
+			sum.Duplicates = append(sum.Duplicates, Duplicate{Path: in.path, SHA256: j.scan.sha256, BatchID: prev.batch, Previous: prev.path})
+			return nil, false, nil
+		}
+	}
+	if streamed || j.scan.badAt < 0 {
+		if err := loadRows(conn, ar, j, in.path, batchID, n); err != nil {
+			return nil, false, err
+		}
+	}
+	sc := j.scan
+	*done += sc.size
+	if prev, ok := known[sc.sha256]; ok && streamed {
+		// Read for nothing: take back what the file added.
+		if err := conn.exec("DELETE FROM submissions WHERE batch_id = ? AND source_file = ?", batchID, in.path); err != nil {
+			return nil, false, err
+		}
+		sum.Duplicates = append(sum.Duplicates, Duplicate{Path: in.path, SHA256: sc.sha256, BatchID: prev.batch, Previous: prev.path})
+		return nil, false, nil
+	}
+	known[sc.sha256] = knownFile{batch: batchID, path: in.path}
+	if sc.badAt >= 0 {
+		if streamed {
+			if err := conn.exec("DELETE FROM submissions WHERE batch_id = ? AND source_file = ?", batchID, in.path); err != nil {
+				return nil, false, err
+			}
+		}
+		j.res = fileResult{}
+		j.rejectFile(badEncodingError(sc).Error())
+	}
+	return j, true, nil
 }
 
 // supersededSQL counts stored reports that a later one for the same (unit, task, period)
@@ -416,44 +477,6 @@ func loadRows(conn *dconn, ar *duckdb.Arrow, j *fileJob, path string, batchID, n
 	}
 	if streamed {
 		j.scan.sha256 = sha // the reader has returned: j.scan is ours again
-	}
-	return nil
-}
-
-// saveFile records a file and its rejections.
-func saveFile(conn *dconn, ar *duckdb.Arrow, j *fileJob, batchID int) error {
-	status := "ingested"
-	if j.res.wholeFile {
-		status = "rejected"
-	}
-	enc := j.scan.encoding
-	err := conn.exec(`INSERT INTO ingest_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		batchID, j.name, j.scan.sha256, j.format, enc, status, j.res.rowsRead, j.res.accepted, j.res.rejected, j.res.skipped)
-	if err != nil {
-		return err
-	}
-	if len(j.res.rejections) == 0 {
-		return nil
-	}
-	rr, err := rejectionReader(j.res.rejections)
-	if err != nil {
-		return err
-	}
-	defer rr.Release()
-	view := "plantrack_rejected"
-	release, err := ar.RegisterView(rr, view)
-	if err != nil {
-		return fmt.Errorf("store rejected rows: %w", err)
-	}
-	err = conn.exec(`INSERT INTO rejected_rows
-		SELECT ?, ?, source_sheet, source_row, "column", value, reason, reason_code, raw, ? FROM `+view,
-		batchID, j.name, j.scan.sha256)
-	if dropErr := conn.exec("DROP VIEW IF EXISTS " + view); err == nil {
-		err = dropErr
-	}
-	release()
-	if err != nil {
-		return fmt.Errorf("store rejected rows: %w", err)
 	}
 	return nil
 }

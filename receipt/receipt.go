@@ -472,13 +472,18 @@ func (w *sheetWriter) table(sh string, row int, header []string, rows [][]string
 		w.check(w.f.SetCellStr(sh, ref(i+1, row), h))
 	}
 	w.check(w.f.SetCellStyle(sh, ref(1, row), ref(len(header), row), w.header))
+	first := row + 1
 	for _, r := range rows {
 		row++
 		for i, v := range r {
 			if v != "" {
 				w.check(w.f.SetCellStr(sh, ref(i+1, row), v))
 			}
-			w.check(w.f.SetCellStyle(sh, ref(i+1, row), ref(i+1, row), styles[i]))
+		}
+	}
+	if len(rows) > 0 {
+		for i, st := range styles { // a column at a time: a call per cell costs more than the rest
+			w.check(w.f.SetCellStyle(sh, ref(i+1, first), ref(i+1, row), st))
 		}
 	}
 	return row + 1

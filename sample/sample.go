@@ -13,9 +13,12 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"plantrack/plan"
 )
@@ -109,20 +112,32 @@ func Generate(dir string, c *plan.Catalog, reg *plan.Registry, as []plan.Assignm
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return Manifest{}, fmt.Errorf("generate: %w", err)
 	}
+	// Files are rendered on every core (the workbooks take most of the time); each is
+	// the same bytes whatever the order.
+	var eg errgroup.Group
+	eg.SetLimit(runtime.GOMAXPROCS(0))
+	for _, fs := range g.files {
+		eg.Go(func() error {
+			b, err := fs.render(c)
+			if err != nil {
+				return fmt.Errorf("generate %s: %w", fs.Path, err)
+			}
+			p := filepath.Join(dir, filepath.FromSlash(fs.Path))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				return fmt.Errorf("generate: %w", err)
+			}
+			if err := os.WriteFile(p, b, 0o644); err != nil {
+				return fmt.Errorf("generate: %w", err)
+			}
+			fs.BadRows = len(fs.Bad)
+			return nil
+		})
+	}
+	if err := eg.Wait(); err != nil {
+		return Manifest{}, err
+	}
 	var m Manifest
 	for _, fs := range g.files {
-		b, err := fs.render(c)
-		if err != nil {
-			return Manifest{}, fmt.Errorf("generate %s: %w", fs.Path, err)
-		}
-		p := filepath.Join(dir, filepath.FromSlash(fs.Path))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return Manifest{}, fmt.Errorf("generate: %w", err)
-		}
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			return Manifest{}, fmt.Errorf("generate: %w", err)
-		}
-		fs.BadRows = len(fs.Bad)
 		m.Files = append(m.Files, fs.File)
 	}
 	for _, up := range g.lagging {
