@@ -13,10 +13,11 @@ func newBuildCmd(e *env) *cobra.Command {
 	var dbPath string
 	cmd := &cobra.Command{
 		Use:   "build [--db FILE]",
-		Short: "(Re)create the metric views from the SQL models (ingest does this too)",
-		Long: `Apply the SQL models (transform/models/NNN_name.sql, built in) to the database: the views
-and table macros every report reads. Ingest applies them after every batch; run build
-after upgrading plantrack, or to check a database.`,
+		Short: "(Re)build the metric tables and views from the SQL models (ingest does this too)",
+		Long: `Apply the SQL models (transform/models/NNN_name.sql, built in) to the database: the stored
+tables (reports ranked, the assignment history), views and table macros every report reads.
+Ingest applies them in every batch's transaction; run build after upgrading plantrack, or
+after changing rows by hand (the views refuse to answer from tables older than the rows).`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			db, err := store.Open(cmd.Context(), dbPath)

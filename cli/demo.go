@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -66,32 +67,36 @@ The same seed always gives the same files. An existing DIR/plantrack.duckdb is r
 				return err
 			}
 			defer db.Close()
-			sum, err := ingest.Ingest(cmd.Context(), db, c.ingestPlan(), []string{subDir}, ingest.Options{Log: e.log})
+			sum, err := ingest.Ingest(cmd.Context(), db, c.ingestPlan(), []string{subDir}, ingest.Options{Log: e.log,
+				Build: func(ctx context.Context, tx ingest.Execer) error { return transform.Apply(ctx, tx) }})
 			if err != nil {
 				return err
 			}
-			stage("ingest")
-			if err := transform.Apply(cmd.Context(), db); err != nil {
-				return err
-			}
-			stage("transform")
+			stage("ingest and transform")
 			printRejections(e.stderr, sum.Rejections)
 			printSummary(e.stdout, sum, true, e.verbose)
+			// The receipts and the reports read the committed batch and write their own
+			// files: they are made together.
 			ins := receiptInputs([]string{subDir}, sum, receiptDir)
-			if err := receipt.Write(cmd.Context(), db.DB, ins, receipt.Options{}); err != nil {
+			receipts := make(chan error, 1)
+			go func() { receipts <- receipt.Write(cmd.Context(), db.DB, ins, receipt.Options{}) }()
+			var metrics strings.Builder
+			err = printMetrics(cmd.Context(), &metrics, db.DB)
+			var d *reports.Data
+			var pages []reports.Page
+			if err == nil {
+				d, pages, err = reports.Render(cmd.Context(), db.DB, out, reports.Options{})
+			}
+			stage("metrics and reports")
+			if rerr := <-receipts; rerr != nil {
+				return rerr
+			}
+			if err != nil {
 				return err
 			}
 			stage("receipts")
 			fmt.Fprintf(e.stdout, "wrote %d receipts (回执) to %s\n", len(ins), receiptDir)
-			if err := printMetrics(cmd.Context(), e.stdout, db.DB); err != nil {
-				return err
-			}
-			stage("metrics")
-			d, pages, err := reports.Render(cmd.Context(), db.DB, out, reports.Options{})
-			if err != nil {
-				return err
-			}
-			stage("reports")
+			fmt.Fprint(e.stdout, metrics.String())
 			fmt.Fprintf(e.stdout, "\ndatabase: %s (try: plantrack sql --db %s 'SELECT * FROM completion_by_unit')\n", dbPath, dbPath)
 			fmt.Fprintf(e.stdout, "reports: %d pages for %s\n", len(pages), d.Period)
 			abs, err := filepath.Abs(filepath.Join(out, "index.html"))

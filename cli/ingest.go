@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -76,7 +77,8 @@ give the same receipts.`,
 				return err
 			}
 			defer db.Close()
-			opt := ingest.Options{Strict: strict, Log: e.log, Progress: progressBar(e.stderr), BeforeCommit: faultHook(), Period: period}
+			opt := ingest.Options{Strict: strict, Log: e.log, Progress: progressBar(e.stderr), BeforeCommit: faultHook(), Period: period,
+				Build: func(ctx context.Context, tx ingest.Execer) error { return transform.Apply(ctx, tx) }}
 			sum, err := ingest.Ingest(cmd.Context(), db, c.ingestPlan(), args, opt)
 			if sum != nil {
 				printRejections(e.stderr, sum.Rejections)
@@ -88,8 +90,12 @@ give the same receipts.`,
 			if err != nil {
 				return err
 			}
-			if err := transform.Apply(cmd.Context(), db); err != nil {
-				return err
+			if sum.BatchID == 0 {
+				// Nothing new was stored: the models are applied all the same, so a
+				// database from an older plantrack gets the current ones.
+				if err := transform.Apply(cmd.Context(), db); err != nil {
+					return err
+				}
 			}
 			if receipts == "" {
 				return nil

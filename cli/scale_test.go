@@ -65,7 +65,8 @@ type scaleRow struct {
 // the real one in every format, and k-1 copies as compiled CSV): ingest, transform (every
 // metric view computed, by export), report, database size and each step's peak memory,
 // with DuckDB's own read_csv of the same CSV files as the reference rate. Scales come from
-// PLANTRACK_SCALES (default 1,10); PLANTRACK_SCALE_DOCS=DIR writes DIR/scale.md.
+// PLANTRACK_SCALES (default 1,10); PLANTRACK_SCALE_DOCS=DIR writes DIR/scale.md and
+// DIR/scale.png.
 func BenchmarkScale(b *testing.B) {
 	scales := []int{1, 10}
 	if s := os.Getenv("PLANTRACK_SCALES"); s != "" {
@@ -97,11 +98,24 @@ func BenchmarkScale(b *testing.B) {
 }
 
 func measureScale(b *testing.B, k int) scaleRow {
-	dir, err := os.MkdirTemp("", "plantrack-scale")
-	if err != nil {
-		b.Fatal(err)
+	// PLANTRACK_SCALE_KEEP=DIR keeps each scale's data, database and reports in DIR/xK,
+	// to look into afterwards.
+	var dir string
+	if keep := os.Getenv("PLANTRACK_SCALE_KEEP"); keep != "" {
+		dir = filepath.Join(keep, fmt.Sprintf("x%d", k))
+		if err := os.RemoveAll(dir); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			b.Fatal(err)
+		}
+	} else {
+		var err error
+		if dir, err = os.MkdirTemp("", "plantrack-scale"); err != nil {
+			b.Fatal(err)
+		}
+		defer os.RemoveAll(dir)
 	}
-	defer os.RemoveAll(dir)
 	builtin, err := plan.Builtin()
 	if err != nil {
 		b.Fatal(err)

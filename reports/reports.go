@@ -9,9 +9,12 @@ import (
 	"html/template"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/sync/errgroup"
 )
 
 //go:embed templates/*.tmpl
@@ -48,49 +51,75 @@ func Render(ctx context.Context, db *sql.DB, out string, opt Options) (*Data, []
 	if err := writeAssets(out); err != nil {
 		return nil, nil, err
 	}
-	tmpl, err := parseTemplates()
-	if err != nil {
-		return nil, nil, err
-	}
 	set, err := buildCharts(d)
 	if err != nil {
 		return nil, nil, err
 	}
 	var pages []Page
-	write := func(name, title, body, class string, charts map[string]Chart, extra map[string]any) error {
-		html, err := renderPage(tmpl, body, pageData{D: d, PageTitle: title, Base: strings.Repeat("../", strings.Count(name, "/")), BodyClass: class,
-			Charts: len(charts) > 0, Map: charts["map"].Option != "", Unit: extra["unit"], Tasks: extra["tasks"]}, funcs(d, charts))
+	page := func(r *pageRenderer, name, title, body, class string, charts map[string]Chart, extra map[string]any) error {
+		html, err := r.render(body, pageData{D: d, PageTitle: title, Base: strings.Repeat("../", strings.Count(name, "/")), BodyClass: class,
+			Charts: len(charts) > 0, Map: charts["map"].Option != "", Unit: extra["unit"], Tasks: extra["tasks"]}, charts)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		if err := writeFile(filepath.Join(out, name), html); err != nil {
-			return err
+		return writeFile(filepath.Join(out, name), html)
+	}
+	main, err := newPageRenderer(d)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, p := range []struct {
+		name, title, body string
+		charts            map[string]Chart
+	}{
+		{"index.html", "报告目录", "index", nil},
+		{"whitepaper.html", "法治政府建设白皮书数据报告", "whitepaper", set.whitepaper},
+		{"counties.html", "县市区、开发区比较", "counties", set.counties},
+		{"briefing.html", "领导简报", "briefing", nil},
+	} {
+		class := p.body
+		if p.body == "index" {
+			class = ""
 		}
-		pages = append(pages, Page{Name: name, Title: title})
-		return nil
+		if err := page(main, p.name, p.title, p.body, class, p.charts, nil); err != nil {
+			return nil, nil, err
+		}
+		pages = append(pages, Page{Name: p.name, Title: p.title})
 	}
-	if err := write("index.html", "报告目录", "index", "", nil, nil); err != nil {
-		return nil, nil, err
-	}
-	if err := write("whitepaper.html", "法治政府建设白皮书数据报告", "whitepaper", "whitepaper", set.whitepaper, nil); err != nil {
-		return nil, nil, err
-	}
-	if err := write("counties.html", "县市区、开发区比较", "counties", "counties", set.counties, nil); err != nil {
-		return nil, nil, err
-	}
-	if err := write("briefing.html", "领导简报", "briefing", "briefing", nil, nil); err != nil {
-		return nil, nil, err
-	}
-	for _, u := range d.Units {
-		c, err := unitChart(u, d.UnitTasks[u.ID])
+	// A province has tens of thousands of units: their pages are rendered on every core,
+	// each worker with its own copy of the templates.
+	workers := max(1, runtime.GOMAXPROCS(0))
+	renderers := make(chan *pageRenderer, workers)
+	renderers <- main
+	for range workers - 1 {
+		r, err := newPageRenderer(d)
 		if err != nil {
 			return nil, nil, err
 		}
-		name := "units/" + u.ID + ".html"
-		if err := write(name, u.Name, "unit", "unit", map[string]Chart{"unit-progress": c}, map[string]any{"unit": u, "tasks": d.UnitTasks[u.ID]}); err != nil {
-			return nil, nil, err
-		}
+		renderers <- r
 	}
+	unitPages := make([]Page, len(d.Units))
+	eg, ctx := errgroup.WithContext(ctx)
+	for i, u := range d.Units {
+		r := <-renderers
+		if ctx.Err() != nil {
+			break
+		}
+		eg.Go(func() error {
+			defer func() { renderers <- r }()
+			c, err := unitChart(u, d.UnitTasks[u.ID])
+			if err != nil {
+				return err
+			}
+			name := "units/" + u.ID + ".html"
+			unitPages[i] = Page{Name: name, Title: u.Name}
+			return page(r, name, u.Name, "unit", "unit", map[string]Chart{"unit-progress": c}, map[string]any{"unit": u, "tasks": d.UnitTasks[u.ID]})
+		})
+	}
+	if err := eg.Wait(); err != nil {
+		return nil, nil, err
+	}
+	pages = append(pages, unitPages...)
 	if err := writeSummary(filepath.Join(out, "summary.xlsx"), d); err != nil {
 		return nil, nil, fmt.Errorf("summary.xlsx: %w", err)
 	}
@@ -207,17 +236,27 @@ type chartView struct {
 	Note string
 }
 
-func parseTemplates() (*template.Template, error) {
-	return template.New("").Funcs(funcs(&Data{}, nil)).ParseFS(templateFS, "templates/*.tmpl")
+// pageRenderer renders pages from one parsed copy of the templates; the template
+// functions read the charts of the page being rendered. It is not for concurrent use.
+type pageRenderer struct {
+	t      *template.Template
+	charts map[string]Chart
 }
 
-func renderPage(t *template.Template, body string, pd pageData, fm template.FuncMap) ([]byte, error) {
-	c, err := t.Clone()
+func newPageRenderer(d *Data) (*pageRenderer, error) {
+	r := &pageRenderer{}
+	t, err := template.New("").Funcs(funcs(d, func() map[string]Chart { return r.charts })).ParseFS(templateFS, "templates/*.tmpl")
 	if err != nil {
 		return nil, err
 	}
+	r.t = t
+	return r, nil
+}
+
+func (r *pageRenderer) render(body string, pd pageData, charts map[string]Chart) ([]byte, error) {
+	r.charts = charts
 	var buf bytes.Buffer
-	if err := c.Funcs(fm).ExecuteTemplate(&buf, body+".tmpl", pd); err != nil {
+	if err := r.t.ExecuteTemplate(&buf, body+".tmpl", pd); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
@@ -253,7 +292,7 @@ func lookupOr(m map[string]string, k string) string {
 }
 
 // funcs are the template functions; the page-specific ones see the page's charts.
-func funcs(d *Data, charts map[string]Chart) template.FuncMap {
+func funcs(d *Data, pageCharts func() map[string]Chart) template.FuncMap {
 	return template.FuncMap{
 		"pct":  Pct,
 		"pct1": func(v float64) string { return fmt.Sprintf("%.1f%%", round1(v)) },
@@ -270,14 +309,14 @@ func funcs(d *Data, charts map[string]Chart) template.FuncMap {
 		"reason": func(k string) string { return lookupOr(reasons, k) },
 		"flag":   func(k string) string { return lookupOr(flags, k) },
 		"chart": func(name string) (Chart, error) {
-			c, ok := charts[name]
+			c, ok := pageCharts()[name]
 			if !ok {
 				return Chart{}, fmt.Errorf("no chart %q on this page", name)
 			}
 			return c, nil
 		},
 		"chartOK": func(name string) *Chart {
-			if c, ok := charts[name]; ok {
+			if c, ok := pageCharts()[name]; ok {
 				return &c
 			}
 			return nil
@@ -295,7 +334,7 @@ func funcs(d *Data, charts map[string]Chart) template.FuncMap {
 		"radars": func() []Chart {
 			var out []Chart
 			for _, r := range d.Ranking {
-				if c, ok := charts["radar-"+r.ID]; ok {
+				if c, ok := pageCharts()["radar-"+r.ID]; ok {
 					out = append(out, c)
 				}
 			}

@@ -43,7 +43,10 @@ type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-// Apply (re)creates every view and macro. It changes no data, so it may run any time.
+// Apply (re)creates every view and macro, and rebuilds the stored models (the ranked
+// reports and the assignment history every metric reads) from the rows submissions holds.
+// It changes no submitted data, so it may run any time; ingest runs it in each batch's
+// transaction.
 func Apply(ctx context.Context, db execer) error {
 	ms, err := Models()
 	if err != nil {

@@ -237,3 +237,40 @@ func TestPropertiesOnSampleYear(t *testing.T) {
 		t.Errorf("trend at Q4 differs from assignment_status:\n%s", diff)
 	}
 }
+
+// The stored models refuse to answer once submissions change behind them, until they are
+// rebuilt; then the change counts.
+func TestStoredModelsRefuseStaleRows(t *testing.T) {
+	db := fixtureDB(t)
+	const completed = "SELECT count(*) FILTER (WHERE completed) FROM assignment_status"
+	before := rows(t, db, completed)
+	// A later completed report, for the latest quarter, on an assignment not completed.
+	res, err := db.Exec(`INSERT INTO submissions
+		SELECT s.* REPLACE ('completed'::status AS status, 100 AS progress_pct, latest_period() AS period,
+		                    DATE '2030-01-01' AS submitted_on, 99 AS batch_id)
+		FROM submissions s SEMI JOIN (SELECT unit_id, task_no FROM assignment_status WHERE NOT completed) USING (unit_id, task_no)
+		LIMIT 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		t.Fatalf("inserted %d rows", n)
+	}
+	for _, view := range []string{"assignment_status", "completion_by_unit", "reporting_rate", "report_flags", "completion_trend"} {
+		var n int
+		err := db.QueryRow("SELECT count(*) FROM " + view).Scan(&n)
+		if err == nil || !strings.Contains(err.Error(), "run plantrack build") {
+			t.Errorf("%s on stale stored models: %v", view, err)
+		}
+	}
+	if err := Apply(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	after := rows(t, db, completed)
+	var b, a int
+	fmt.Sscan(before[0], &b)
+	fmt.Sscan(after[0], &a)
+	if a != b+1 {
+		t.Errorf("completed after rebuild: %d, before the new report %d", a, b)
+	}
+}

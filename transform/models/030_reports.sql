@@ -3,7 +3,10 @@
 -- above the task's numeric target), on time (filed by period end + grace_days), and its
 -- rank among the reports for the same (unit, task, period): 1 is the one that stands
 -- (latest submitted_on, then latest batch, then the later row of the file).
-CREATE OR REPLACE VIEW reports AS
+-- Stored (reports_stored) when the models are applied, since every metric reads it and
+-- ranking millions of rows for each would be slow; the view reads the stored rows, and
+-- refuses them if submissions changed since (see 035_freshness.sql).
+CREATE OR REPLACE TABLE reports_stored AS
 SELECT s.*,
        a.role,
        s.status = 'completed' OR (t.target_min IS NOT NULL AND s.achieved >= t.target_min) AS completed,
@@ -14,3 +17,5 @@ FROM submissions s
 JOIN assignments a USING (task_no, unit_id)
 JOIN tasks t USING (task_no)
 LEFT JOIN periods pe ON pe.period = s.period;
+
+CREATE OR REPLACE VIEW reports AS SELECT * FROM reports_stored WHERE models_fresh();

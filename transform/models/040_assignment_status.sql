@@ -3,10 +3,12 @@
 -- status no_report, is not completed, and counts as progress 0.
 -- assignment_history holds it for every quarter of the plan year; assignment_status_at(P)
 -- asks for one; the view assignment_status is at latest_period().
-CREATE OR REPLACE VIEW assignment_history AS
+-- Stored (assignment_history_stored), sorted by quarter so asking for one reads only its
+-- rows; the view refuses the stored rows if submissions changed since.
+CREATE OR REPLACE TABLE assignment_history_stored AS
 WITH standing AS (
     -- the report that stands for each (unit, task, period)
-    SELECT * FROM reports WHERE version = 1
+    SELECT * FROM reports_stored WHERE version = 1
 ), grid AS (
     SELECT pe.period AS at_period, a.task_no, a.unit_id, a.role
     FROM periods pe CROSS JOIN assignments a
@@ -28,7 +30,10 @@ SELECT g.at_period,
 FROM grid g
 JOIN tasks t USING (task_no)
 JOIN units u USING (unit_id)
-ASOF LEFT JOIN standing r ON r.unit_id = g.unit_id AND r.task_no = g.task_no AND g.at_period >= r.period;
+ASOF LEFT JOIN standing r ON r.unit_id = g.unit_id AND r.task_no = g.task_no AND g.at_period >= r.period
+ORDER BY g.at_period, u.sort_order, g.task_no;
+
+CREATE OR REPLACE VIEW assignment_history AS SELECT * FROM assignment_history_stored WHERE models_fresh();
 
 CREATE OR REPLACE MACRO assignment_status_at(p) AS TABLE
 SELECT * FROM assignment_history WHERE at_period = p::period;
