@@ -16,8 +16,9 @@ func newBuildCmd(e *env) *cobra.Command {
 		Short: "(Re)build the metric tables and views from the SQL models (ingest does this too)",
 		Long: `Apply the SQL models (transform/models/NNN_name.sql, built in) to the database: the stored
 tables (reports ranked, the assignment history), views and table macros every report reads.
-Ingest applies them in every batch's transaction; run build after upgrading plantrack, or
-after changing rows by hand (the views refuse to answer from tables older than the rows).`,
+Ingest applies them after every batch; run build after upgrading plantrack, after an
+ingest cut short, or after changing rows by hand (the views refuse to answer from tables
+older than the rows).`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			db, err := store.Open(cmd.Context(), dbPath)

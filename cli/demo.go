@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -67,9 +66,11 @@ The same seed always gives the same files. An existing DIR/plantrack.duckdb is r
 				return err
 			}
 			defer db.Close()
-			sum, err := ingest.Ingest(cmd.Context(), db, c.ingestPlan(), []string{subDir}, ingest.Options{Log: e.log,
-				Build: func(ctx context.Context, tx ingest.Execer) error { return transform.Apply(ctx, tx) }})
+			sum, err := ingest.Ingest(cmd.Context(), db, c.ingestPlan(), []string{subDir}, ingest.Options{Log: e.log})
 			if err != nil {
+				return err
+			}
+			if err := transform.Apply(cmd.Context(), db); err != nil {
 				return err
 			}
 			stage("ingest and transform")

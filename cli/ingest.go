@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -77,8 +76,7 @@ give the same receipts.`,
 				return err
 			}
 			defer db.Close()
-			opt := ingest.Options{Strict: strict, Log: e.log, Progress: progressBar(e.stderr), BeforeCommit: faultHook(), Period: period,
-				Build: func(ctx context.Context, tx ingest.Execer) error { return transform.Apply(ctx, tx) }}
+			opt := ingest.Options{Strict: strict, Log: e.log, Progress: progressBar(e.stderr), BeforeCommit: faultHook(), Period: period}
 			sum, err := ingest.Ingest(cmd.Context(), db, c.ingestPlan(), args, opt)
 			if sum != nil {
 				printRejections(e.stderr, sum.Rejections)
@@ -90,12 +88,14 @@ give the same receipts.`,
 			if err != nil {
 				return err
 			}
-			if sum.BatchID == 0 {
-				// Nothing new was stored: the models are applied all the same, so a
-				// database from an older plantrack gets the current ones.
-				if err := transform.Apply(cmd.Context(), db); err != nil {
-					return err
+			// The stored models are rebuilt once the batch is committed (inside its
+			// transaction DuckDB reads the new rows several times slower). Until they are,
+			// the metric views refuse to answer rather than answer from older rows.
+			if err := transform.Apply(cmd.Context(), db); err != nil {
+				if sum.BatchID > 0 {
+					return fmt.Errorf("batch %d is committed, but building the metric tables failed (run plantrack build): %w", sum.BatchID, err)
 				}
+				return err
 			}
 			if receipts == "" {
 				return nil

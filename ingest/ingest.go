@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"context"
-	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -25,9 +24,6 @@ type Options struct {
 	Log    *slog.Logger // progress notes; nil for none
 	// Progress, when set, is told how many of the input bytes have been read (a progress bar).
 	Progress func(done, total int64)
-	// Build, when set, runs in the batch's transaction once its rows are stored: the
-	// transform's stored tables are rebuilt with the batch, so they never lag its rows.
-	Build func(ctx context.Context, tx Execer) error
 	// BeforeCommit runs with the batch complete but not committed (tests kill the process here).
 	BeforeCommit func()
 	// Period, when set (canonical, 2021Q2), is the period being collected: a plantrack
@@ -326,11 +322,6 @@ func Ingest(ctx context.Context, db *store.DB, p Plan, paths []string, opt Optio
 	if err != nil {
 		return nil, err
 	}
-	if opt.Build != nil {
-		if err := opt.Build(ctx, conn); err != nil {
-			return nil, err
-		}
-	}
 	if opt.BeforeCommit != nil {
 		opt.BeforeCommit()
 	}
@@ -502,16 +493,6 @@ func named(args []any) []driver.NamedValue {
 		nv[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
 	}
 	return nv
-}
-
-// Execer runs statements: the batch's transaction, for Options.Build.
-type Execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
-// ExecContext runs a statement in the batch's transaction.
-func (d *dconn) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return d.c.(driver.ExecerContext).ExecContext(ctx, q, named(args))
 }
 
 func (d *dconn) exec(q string, args ...any) error {

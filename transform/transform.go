@@ -45,8 +45,9 @@ type execer interface {
 
 // Apply (re)creates every view and macro, and rebuilds the stored models (the ranked
 // reports and the assignment history every metric reads) from the rows submissions holds.
-// It changes no submitted data, so it may run any time; ingest runs it in each batch's
-// transaction.
+// It changes no submitted data, so it may run any time; ingest runs it after each batch.
+// Each model commits on its own: the freshness mark (models_built) is cleared first and
+// written last, so a build cut short leaves the views refusing, not answering from a mix.
 func Apply(ctx context.Context, db execer) error {
 	ms, err := Models()
 	if err != nil {
