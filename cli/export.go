@@ -3,9 +3,12 @@ package cli
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/parquet"
@@ -60,7 +63,7 @@ order so the same database gives the same files.`,
 				return err
 			}
 			for _, name := range append(append([]string{}, exportTables...), views...) {
-				n, err := exportParquet(cmd.Context(), ar, name, filepath.Join(out, name+".parquet"))
+				n, err := exportParquet(cmd.Context(), conn, ar, name, filepath.Join(out, name+".parquet"))
 				if err != nil {
 					return fmt.Errorf("export %s: %w", name, err)
 				}
@@ -74,23 +77,24 @@ order so the same database gives the same files.`,
 	return cmd
 }
 
+// sliceRows bounds what one query returns. duckdb-go takes a query's whole result from
+// DuckDB before handing over the first batch, outside DuckDB's memory limit: a table of
+// millions of rows is read in slices of its leading columns' values, in order, each
+// slice its own query, so the file is the same as one ORDER BY ALL would give.
+const sliceRows = 1 << 17
+
 // exportParquet streams one table or view, in a fixed row order, into a Parquet file.
-func exportParquet(ctx context.Context, ar *duckdb.Arrow, name, path string) (int64, error) {
-	rr, err := ar.QueryContext(ctx, "SELECT * FROM "+name+" ORDER BY ALL")
+func exportParquet(ctx context.Context, conn driver.Conn, ar *duckdb.Arrow, name, path string) (int64, error) {
+	queries, err := sliceQueries(ctx, conn, name)
 	if err != nil {
 		return 0, err
 	}
-	defer rr.Release()
 	f, err := os.Create(path)
 	if err != nil {
 		return 0, err
 	}
-	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd), parquet.WithCreatedBy("plantrack"))
-	w, err := pqarrow.NewFileWriter(rr.Schema(), f, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
-	if err != nil {
-		f.Close()
-		return 0, err
-	}
+	defer f.Close()
+	var w *pqarrow.FileWriter
 	// A row group's statistics point into the batches it was written from, and the
 	// reader frees a batch when it moves on: keep the batches of the open row group
 	// alive until the group is closed.
@@ -103,24 +107,110 @@ func exportParquet(ctx context.Context, ar *duckdb.Arrow, name, path string) (in
 		held = held[:0]
 	}
 	defer releaseHeld()
-	for rr.Next() {
-		rec := rr.RecordBatch()
-		rec.Retain()
-		held = append(held, rec)
-		if err := w.WriteBuffered(rec); err != nil {
+	for _, q := range queries {
+		rr, err := ar.QueryContext(ctx, q.sql, q.args...)
+		if err != nil {
+			return n, err
+		}
+		if w == nil {
+			props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd), parquet.WithCreatedBy("plantrack"))
+			if w, err = pqarrow.NewFileWriter(rr.Schema(), f, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema())); err != nil {
+				rr.Release()
+				return n, err
+			}
+		}
+		for rr.Next() {
+			rec := rr.RecordBatch()
+			rec.Retain()
+			held = append(held, rec)
+			if err := w.WriteBuffered(rec); err != nil {
+				rr.Release()
+				w.Close()
+				return n, err
+			}
+			n += rec.NumRows()
+			if inGroup += rec.NumRows(); inGroup >= 1<<16 {
+				w.NewBufferedRowGroup() // closes the full group
+				releaseHeld()
+				inGroup = 0
+			}
+		}
+		err = rr.Err()
+		rr.Release()
+		if err != nil {
 			w.Close()
 			return n, err
 		}
-		n += rec.NumRows()
-		if inGroup += rec.NumRows(); inGroup >= 1<<16 {
-			w.NewBufferedRowGroup() // closes the full group
-			releaseHeld()
-			inGroup = 0
-		}
-	}
-	if err := rr.Err(); err != nil {
-		w.Close()
-		return n, err
 	}
 	return n, w.Close()
+}
+
+type query struct {
+	sql  string
+	args []any
+}
+
+// sliceQueries returns the queries that read name in ORDER BY ALL order: one for a small
+// table; for a big one, one per slice of about sliceRows rows, cut between values of its
+// first two columns (the order's leading keys) and numbered in a temporary table.
+func sliceQueries(ctx context.Context, conn driver.Conn, name string) ([]query, error) {
+	whole := []query{{sql: "SELECT * FROM " + name + " ORDER BY ALL"}}
+	rows, err := driverQuery(ctx, conn, "SELECT count(*) FROM "+name)
+	if err != nil {
+		return nil, err
+	}
+	if rows[0][0].(int64) <= sliceRows {
+		return whole, nil
+	}
+	cols, err := driverQuery(ctx, conn, "SELECT column_name FROM (DESCRIBE SELECT * FROM "+name+")")
+	if err != nil {
+		return nil, err
+	}
+	var keys []string
+	for _, c := range cols[:min(2, len(cols))] {
+		keys = append(keys, `"`+strings.ReplaceAll(c[0].(string), `"`, `""`)+`"`)
+	}
+	k := strings.Join(keys, ", ")
+	// Each run of key values gets the slice number of the rows before it: rows of one
+	// key value stay in one slice, and slices follow the sort order (NULLs last).
+	_, err = conn.(driver.ExecerContext).ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE plantrack_slices AS
+		SELECT %[1]s, (sum(n) OVER (ORDER BY %[1]s ROWS UNBOUNDED PRECEDING) - n) // %[3]d AS slice
+		FROM (SELECT %[1]s, count(*) AS n FROM %[2]s GROUP BY ALL)`, k, name, sliceRows), nil)
+	if err != nil {
+		return nil, err
+	}
+	var on []string
+	for _, c := range keys {
+		on = append(on, "t."+c+" IS NOT DISTINCT FROM s."+c)
+	}
+	n, err := driverQuery(ctx, conn, "SELECT DISTINCT slice FROM plantrack_slices ORDER BY slice")
+	if err != nil {
+		return nil, err
+	}
+	var out []query
+	for _, r := range n {
+		out = append(out, query{sql: fmt.Sprintf("SELECT t.* FROM %s t SEMI JOIN (SELECT * FROM plantrack_slices WHERE slice = ?) s ON %s ORDER BY ALL",
+			name, strings.Join(on, " AND ")), args: []any{r[0]}})
+	}
+	return out, nil
+}
+
+// driverQuery runs a query on conn and returns its rows.
+func driverQuery(ctx context.Context, conn driver.Conn, q string) ([][]driver.Value, error) {
+	rows, err := conn.(driver.QueryerContext).QueryContext(ctx, q, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][]driver.Value
+	for {
+		vals := make([]driver.Value, len(rows.Columns()))
+		if err := rows.Next(vals); err != nil {
+			if errors.Is(err, io.EOF) {
+				return out, nil
+			}
+			return nil, err
+		}
+		out = append(out, vals)
+	}
 }

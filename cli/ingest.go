@@ -30,6 +30,7 @@ func newIngestCmd(e *env) *cobra.Command {
 		strict   bool
 		receipts string
 		period   string
+		noBuild  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "ingest [--db FILE] PATH...",
@@ -51,7 +52,11 @@ whole, as is, with --period, a template for another period.
 for the unit: rows accepted, rows rejected with the reason in Chinese next to what the unit
 wrote, and the unit's tasks still missing for the period. Receipts mirror the input folders
 (submissions/2021Q2/东阿县.xlsx → DIR/2021Q2/东阿县-回执.xlsx); the same database and files
-give the same receipts.`,
+give the same receipts.
+
+After the batch, the metric tables are rebuilt (plantrack build); --no-build skips that,
+to load several batches in a row and build once at the end. Until then the metric views
+refuse to answer rather than answer from older rows.`,
 		Example: `  plantrack ingest submissions/2021Q2
   plantrack ingest --period 2021Q2 --receipts receipts/2021Q2 collected/2021Q2
   plantrack ingest --db city.duckdb --strict 东阿县.xlsx 市司法局.csv`,
@@ -91,7 +96,9 @@ give the same receipts.`,
 			// The stored models are rebuilt once the batch is committed (inside its
 			// transaction DuckDB reads the new rows several times slower). Until they are,
 			// the metric views refuse to answer rather than answer from older rows.
-			if err := transform.Apply(cmd.Context(), db); err != nil {
+			if noBuild {
+				fmt.Fprintln(e.stdout, "metric tables not rebuilt (--no-build): run plantrack build before reading them")
+			} else if err := transform.Apply(cmd.Context(), db); err != nil {
 				if sum.BatchID > 0 {
 					return fmt.Errorf("batch %d is committed, but building the metric tables failed (run plantrack build): %w", sum.BatchID, err)
 				}
@@ -113,6 +120,7 @@ give the same receipts.`,
 	}
 	cmd.Flags().StringVar(&dbPath, "db", store.DefaultPath, "database file")
 	cmd.Flags().BoolVar(&strict, "strict", false, "write nothing, and exit 2, if any row is rejected")
+	cmd.Flags().BoolVar(&noBuild, "no-build", false, "do not rebuild the metric tables after the batch (run plantrack build later)")
 	cmd.Flags().StringVar(&receipts, "receipts", "", "write a receipt (回执) XLSX per input file into `DIR`")
 	cmd.Flags().StringVar(&period, "period", "", "the period being collected (2021Q2): a template for another period is refused")
 	planFlags(cmd, &files)

@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/duckdb/duckdb-go/v2"
+	"golang.org/x/sync/semaphore"
 )
 
 // A quarter is hundreds of small files. Read one after another, each with statements of
@@ -35,26 +36,27 @@ func (ra *readAhead) release() {
 	ra.batches = nil
 }
 
+// aheadBytes bounds the bytes of small files read and not yet stored.
+const aheadBytes = 64 << 20
+
 // readAheadAll starts reading the small files (small[i]) of ins, in order, on every core,
-// at most two per core ahead of the caller. The caller takes file i from out[i] and then
-// gives back a token (<-tokens). prior are the contents earlier batches hold: those files
-// are hashed, not read.
-func readAheadAll(ctx context.Context, c *checker, ins []input, small []bool, prior map[string]knownFile) (out []chan *readAhead, tokens chan struct{}) {
+// up to aheadBytes of them ahead of the caller. The caller takes file i from out[i] and
+// then hands its size back to release. prior are the contents earlier batches hold: those
+// files are hashed, not read.
+func readAheadAll(ctx context.Context, c *checker, ins []input, sizes []int64, small []bool, prior map[string]knownFile) (out []chan *readAhead, release func(int64)) {
 	workers := max(1, runtime.GOMAXPROCS(0))
 	out = make([]chan *readAhead, len(ins))
 	for i := range out {
 		out[i] = make(chan *readAhead, 1)
 	}
-	tokens = make(chan struct{}, 2*workers)
+	room := semaphore.NewWeighted(aheadBytes)
 	running := make(chan struct{}, workers)
 	go func() {
 		for i, in := range ins {
 			if !small[i] {
 				continue
 			}
-			select {
-			case tokens <- struct{}{}:
-			case <-ctx.Done():
+			if err := room.Acquire(ctx, sizes[i]); err != nil {
 				return
 			}
 			select {
@@ -68,7 +70,7 @@ func readAheadAll(ctx context.Context, c *checker, ins []input, small []bool, pr
 			}()
 		}
 	}()
-	return out, tokens
+	return out, func(n int64) { room.Release(n) }
 }
 
 // readSmall hashes a file and decides its encoding, then reads its rows unless an earlier

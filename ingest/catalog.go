@@ -1,13 +1,17 @@
 package ingest
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
+
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/duckdb/duckdb-go/v2"
-	"strings"
 )
 
 // saveCatalog replaces the plan tables (plan, sections, tasks, units, assignments) with
@@ -25,6 +29,22 @@ func saveCatalog(conn *dconn, ar *duckdb.Arrow, p Plan) error {
 		if title != c.Title || int(year) != c.Year {
 			return fmt.Errorf("the database holds the plan %s (%d), not %s (%d): use another --db for another plan", title, year, c.Title, c.Year)
 		}
+	}
+	// Rewriting a province's catalog (hundreds of thousands of assignments) on every
+	// batch would cost more than the batch: it is rewritten only when it changed.
+	fp := catalogPrint(p)
+	rows, err = conn.query("SELECT fingerprint FROM catalog_state")
+	if err != nil {
+		return err
+	}
+	if len(rows) == 1 && rows[0][0] == fp {
+		return nil
+	}
+	if err := conn.exec("DELETE FROM catalog_state"); err != nil {
+		return err
+	}
+	if err := conn.exec("INSERT INTO catalog_state VALUES (?)", fp); err != nil {
+		return err
 	}
 	stmts := []struct {
 		table string
@@ -79,6 +99,36 @@ func saveCatalog(conn *dconn, ar *duckdb.Arrow, p Plan) error {
 		as.Field(3).(*array.StringBuilder).Append(a.Via)
 	}
 	return replaceArrow(conn, ar, "assignments", as)
+}
+
+// catalogPrint is a SHA-256 of everything saveCatalog writes.
+func catalogPrint(p Plan) string {
+	h := sha256.New()
+	put := func(vals ...string) {
+		for _, v := range vals {
+			h.Write([]byte(v))
+			h.Write([]byte{0})
+		}
+		h.Write([]byte{'\n'})
+	}
+	c := p.Catalog
+	put("plan", c.Title, strconv.Itoa(c.Year), c.File, p.SHA256)
+	for _, s := range c.Sections {
+		put("section", strconv.Itoa(s.No), s.Title)
+	}
+	for _, t := range c.Tasks {
+		put("task", strconv.Itoa(t.No), strconv.Itoa(t.Section), t.Label, t.Text, strings.Join(t.Lead, "\x01"), strings.Join(t.Responsible, "\x01"))
+		for _, g := range t.Targets[:min(1, len(t.Targets))] {
+			put("target", g.What, strconv.Itoa(g.Min), g.Unit)
+		}
+	}
+	for _, u := range p.Registry.Units {
+		put("unit", u.ID, u.Name, u.Kind, strings.Join(u.Aliases, "\x01"), strconv.Itoa(u.Order))
+	}
+	for _, a := range p.Assignments {
+		put("assignment", strconv.Itoa(a.Task), a.UnitID, a.Role, a.Via)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 var (

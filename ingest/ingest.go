@@ -218,14 +218,18 @@ func Ingest(ctx context.Context, db *store.DB, p Plan, paths []string, opt Optio
 	}()
 
 	started := time.Now()
+	known, err := knownFiles(conn)
+	if err != nil {
+		return nil, err
+	}
+	// Small files are read ahead from now on, while the catalog is saved.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // stops the readers ahead when this returns early
+	ahead, release := readAheadAll(ctx, c, ins, sizes, small, maps.Clone(known))
 	if err := saveCatalog(conn, ar, p); err != nil {
 		return nil, err
 	}
 	batchID, err := conn.queryInt("SELECT coalesce(max(batch_id), 0) + 1 FROM ingest_batches")
-	if err != nil {
-		return nil, err
-	}
-	known, err := knownFiles(conn)
 	if err != nil {
 		return nil, err
 	}
@@ -234,9 +238,6 @@ func Ingest(ctx context.Context, db *store.DB, p Plan, paths []string, opt Optio
 		return nil, err
 	}
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel() // stops the readers ahead when this returns early
-	ahead, tokens := readAheadAll(ctx, c, ins, small, maps.Clone(known))
 	pend := newPending()
 	defer pend.release()
 	for i, in := range ins {
@@ -248,7 +249,7 @@ func Ingest(ctx context.Context, db *store.DB, p Plan, paths []string, opt Optio
 			var ra *readAhead
 			select {
 			case ra = <-ahead[i]:
-				<-tokens
+				release(sizes[i])
 			case <-ctx.Done():
 				return nil, ctx.Err()
 			}

@@ -128,23 +128,38 @@ func Assign(c *Catalog, reg *Registry, groups *Groups, rel *Related) ([]Assignme
 	problem := func(sev Severity, t *Task, format string, args ...any) {
 		probs = append(probs, Problem{Severity: sev, File: c.File, Line: t.Line, Task: t.No, Message: fmt.Sprintf(format, args...)})
 	}
-	type key struct {
-		task int
-		unit string
+	// A task's assignments are gathered, then sorted by role and registry order, task by
+	// task (tasks come in order): a province has hundreds of thousands of assignments.
+	type ordered struct {
+		a     Assignment
+		order int
 	}
-	got := map[key]*Assignment{}
+	var out []Assignment
+	var cur []ordered
+	got := map[string]int{} // unit id → index in cur
 	assign := func(t *Task, u *Unit, role, via string) {
-		k := key{t.No, u.ID}
-		if a, ok := got[k]; ok {
-			if role == RoleLead && a.Role != RoleLead {
+		if i, ok := got[u.ID]; ok {
+			if a := &cur[i].a; role == RoleLead && a.Role != RoleLead {
 				a.Role, a.Via = RoleLead, via
 			}
 			return
 		}
-		got[k] = &Assignment{Task: t.No, UnitID: u.ID, Unit: u.Name, Kind: u.Kind, Role: role, Via: via}
+		got[u.ID] = len(cur)
+		cur = append(cur, ordered{Assignment{Task: t.No, UnitID: u.ID, Unit: u.Name, Kind: u.Kind, Role: role, Via: via}, u.Order})
+	}
+	flush := func() {
+		slices.SortFunc(cur, func(x, y ordered) int {
+			return cmp.Or(roleRank(x.a.Role)-roleRank(y.a.Role), cmp.Compare(x.order, y.order))
+		})
+		for _, o := range cur {
+			out = append(out, o.a)
+		}
+		cur = cur[:0]
+		clear(got)
 	}
 	usedRelated := map[int]bool{}
 	for i := range c.Tasks {
+		flush()
 		t := &c.Tasks[i]
 		var leads []*Unit
 		t.Lead = []string{}
@@ -201,14 +216,7 @@ func Assign(c *Catalog, reg *Registry, groups *Groups, rel *Related) ([]Assignme
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Task, b.Task), cmp.Compare(a.Message, b.Message))
 	})
 
-	out := make([]Assignment, 0, len(got))
-	for _, a := range got {
-		out = append(out, *a)
-	}
-	order := func(id string) int { u, _ := reg.ByID(id); return u.Order }
-	slices.SortFunc(out, func(a, b Assignment) int {
-		return cmp.Or(cmp.Compare(a.Task, b.Task), roleRank(a.Role)-roleRank(b.Role), cmp.Compare(order(a.UnitID), order(b.UnitID)))
-	})
+	flush()
 	return out, probs
 }
 

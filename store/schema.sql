@@ -23,8 +23,11 @@ CREATE TABLE IF NOT EXISTS tasks (
     target_min   DOUBLE,              -- achieved >= target_min counts as completed
     target_unit  VARCHAR
 );
+-- No keys on units and assignments: a province has hundreds of thousands of assignments,
+-- and an index on them made each batch's catalog check slow. The plan package guarantees
+-- one row per unit and per (task, unit).
 CREATE TABLE IF NOT EXISTS units (
-    unit_id    VARCHAR PRIMARY KEY,
+    unit_id    VARCHAR NOT NULL,
     unit_name  VARCHAR NOT NULL,
     unit_kind  VARCHAR NOT NULL,
     aliases    VARCHAR[] NOT NULL,
@@ -34,8 +37,11 @@ CREATE TABLE IF NOT EXISTS assignments (
     task_no INTEGER NOT NULL,
     unit_id VARCHAR NOT NULL,
     role    VARCHAR NOT NULL,   -- lead | responsible
-    via     VARCHAR NOT NULL,   -- the plan's phrase it came from
-    PRIMARY KEY (task_no, unit_id)
+    via     VARCHAR NOT NULL    -- the plan's phrase it came from
+);
+-- A fingerprint of the catalog tables' content: ingest rewrites them only when it changes.
+CREATE TABLE IF NOT EXISTS catalog_state (
+    fingerprint VARCHAR NOT NULL
 );
 
 -- One row per `plantrack ingest` that added something.
