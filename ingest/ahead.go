@@ -14,13 +14,12 @@ import (
 
 // A quarter is hundreds of small files. Read one after another, each with statements of
 // its own, they cost far more in waiting than in reading; so files up to smallFile are
-// read whole, ahead of their turn, on every core, and their rows, file records and
-// rejections are stored together, a few statements for many files. Bigger files stream
-// through the CSV workers in their turn, so none is ever whole in memory.
-const (
-	smallFile = 4 << 20
-	flushRows = 1 << 18 // rows of small files held before they are stored
-)
+// read whole, ahead of their turn, on every core, and their rows stream into one INSERT
+// (DuckDB writes one statement's rows straight to the file; rows of many statements in
+// a transaction are rewritten when the database closes); file records and rejections
+// are stored together at the end. Bigger files stream through the CSV workers in their
+// turn, so none is ever whole in memory.
+const smallFile = 4 << 20
 
 // readAhead is a small file read whole before its turn.
 type readAhead struct {
@@ -98,13 +97,22 @@ func readSmall(ctx context.Context, j *fileJob, path string, prior map[string]kn
 	return ra
 }
 
-// pending is what small files gave and the database has not yet been told, and the file
-// records and rejections of every file of the batch.
+// pending holds the INSERT the small files' rows stream into, while it runs, and the
+// file records and rejections of every file of the batch.
 type pending struct {
-	batches []arrow.RecordBatch // with lineage columns
-	rows    int64
+	conn    *dconn
+	ar      *duckdb.Arrow
+	batchID int
+	rows    *rowStream // nil when no INSERT runs
 	files   *array.RecordBuilder
 	rej     *array.RecordBuilder
+}
+
+// rowStream is an INSERT into submissions running on its own goroutine, reading the
+// batches sent to ch.
+type rowStream struct {
+	ch   chan arrow.RecordBatch
+	done chan error
 }
 
 // lineageSchema is rowSchema with the file each row came from.
@@ -138,24 +146,35 @@ var rejectedSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "file_sha256", Type: arrow.BinaryTypes.String},
 }, nil)
 
-func newPending() *pending {
+func newPending(conn *dconn, ar *duckdb.Arrow, batchID int) *pending {
 	return &pending{
+		conn: conn, ar: ar, batchID: batchID,
 		files: array.NewRecordBuilder(memory.DefaultAllocator, filesSchema),
 		rej:   array.NewRecordBuilder(memory.DefaultAllocator, rejectedSchema),
 	}
 }
 
+// release ends a running INSERT (an error has been returned: the batch rolls back).
 func (p *pending) release() {
-	for _, b := range p.batches {
-		b.Release()
-	}
-	p.batches = nil
+	p.endRows()
 	p.files.Release()
 	p.rej.Release()
 }
 
-// addRows takes a small file's rows, each marked with the file.
-func (p *pending) addRows(batches []arrow.RecordBatch, path, sha string) {
+// addRows sends a small file's rows, each marked with the file, to the running INSERT,
+// starting one if none runs. It takes the batches.
+func (p *pending) addRows(batches []arrow.RecordBatch, path, sha string) error {
+	if len(batches) == 0 {
+		return nil
+	}
+	if p.rows == nil {
+		if err := p.startRows(); err != nil {
+			for _, b := range batches {
+				b.Release()
+			}
+			return err
+		}
+	}
 	str := func(s string) arrow.Array {
 		b := array.NewStringBuilder(memory.DefaultAllocator)
 		defer b.Release()
@@ -173,13 +192,57 @@ func (p *pending) addRows(batches []arrow.RecordBatch, path, sha string) {
 		idx.Release()
 		cols := append(rec.Columns()[:len(rec.Columns()):len(rec.Columns())],
 			array.NewDictionaryArray(unitDict, zeros, file), array.NewDictionaryArray(unitDict, zeros, hash))
-		p.batches = append(p.batches, array.NewRecordBatch(lineageSchema, cols, int64(n)))
+		out := array.NewRecordBatch(lineageSchema, cols, int64(n))
 		cols[len(cols)-2].Release()
 		cols[len(cols)-1].Release()
 		zeros.Release()
-		p.rows += int64(n)
 		rec.Release()
+		// The INSERT's goroutine takes every batch until the channel closes, even after
+		// a failure (it drains them), so this never blocks for good.
+		p.rows.ch <- out
 	}
+	return nil
+}
+
+// startRows starts the INSERT the small files' rows stream into.
+func (p *pending) startRows() error {
+	ch := make(chan arrow.RecordBatch, 4)
+	rr := newChanReader(ch, func() error { return nil })
+	rr.schema = lineageSchema
+	const view = "plantrack_small"
+	release, err := p.ar.RegisterView(rr, view)
+	if err != nil {
+		return err
+	}
+	rs := &rowStream{ch: ch, done: make(chan error, 1)}
+	go func() {
+		err := p.conn.exec(`INSERT INTO submissions
+			SELECT unit_id, unit_name, task_no, period, status, progress_pct, achieved, notes,
+			       evidence, submitted_on, flags, ?, source_file, source_sheet, source_row, file_sha256
+			FROM `+view, p.batchID)
+		for b := range ch { // the INSERT stopped early: take what is still sent
+			b.Release()
+		}
+		// The view points at the stream: drop it before the stream is freed.
+		if dropErr := p.conn.exec("DROP VIEW IF EXISTS " + view); err == nil {
+			err = dropErr
+		}
+		release()
+		rs.done <- err
+	}()
+	p.rows = rs
+	return nil
+}
+
+// endRows ends the running INSERT, if any, and returns its error.
+func (p *pending) endRows() error {
+	if p.rows == nil {
+		return nil
+	}
+	close(p.rows.ch)
+	err := <-p.rows.done
+	p.rows = nil
+	return err
 }
 
 // addFile records a file (its ingest_files row) and its rejections.
@@ -208,26 +271,6 @@ func (p *pending) addFile(j *fileJob) {
 		str(7).Append(x.Raw)
 		str(8).Append(j.scan.sha256)
 	}
-}
-
-// flushRows stores the small files' rows held so far.
-func (p *pending) flushRows(conn *dconn, ar *duckdb.Arrow, batchID int) error {
-	if len(p.batches) == 0 {
-		return nil
-	}
-	rr, err := array.NewRecordReader(lineageSchema, p.batches)
-	if err != nil {
-		return err
-	}
-	for _, b := range p.batches {
-		b.Release() // the reader holds them now
-	}
-	p.batches, p.rows = nil, 0
-	defer rr.Release()
-	return insertFrom(conn, ar, rr, "plantrack_small", `INSERT INTO submissions
-		SELECT unit_id, unit_name, task_no, period, status, progress_pct, achieved, notes,
-		       evidence, submitted_on, flags, ?, source_file, source_sheet, source_row, file_sha256
-		FROM plantrack_small`, batchID)
 }
 
 // flushFiles stores the file records and rejections of the batch.

@@ -179,14 +179,15 @@ func (bb *batchBuilder) release() {
 // chanReader is an array.RecordReader over batches arriving on a channel, so DuckDB pulls
 // rows while workers are still parsing: no file is ever whole in memory.
 type chanReader struct {
-	refs int64
-	ch   <-chan arrow.RecordBatch
-	cur  arrow.RecordBatch
-	err  func() error
+	refs   int64
+	schema *arrow.Schema
+	ch     <-chan arrow.RecordBatch
+	cur    arrow.RecordBatch
+	err    func() error
 }
 
 func newChanReader(ch <-chan arrow.RecordBatch, err func() error) *chanReader {
-	return &chanReader{refs: 1, ch: ch, err: err}
+	return &chanReader{refs: 1, schema: rowSchema, ch: ch, err: err}
 }
 
 func (r *chanReader) Retain() { atomic.AddInt64(&r.refs, 1) }
@@ -196,7 +197,7 @@ func (r *chanReader) Release() {
 		r.cur = nil
 	}
 }
-func (r *chanReader) Schema() *arrow.Schema { return rowSchema }
+func (r *chanReader) Schema() *arrow.Schema { return r.schema }
 func (r *chanReader) Next() bool {
 	if r.cur != nil {
 		r.cur.Release()

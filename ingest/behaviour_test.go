@@ -16,6 +16,8 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"plantrack/plan"
 )
 
 const header = "填报单位,报告期,任务序号,完成状态,完成进度,完成数量,工作进展,佐证材料,填报日期\n"
@@ -316,4 +318,41 @@ func FuzzEachRecord(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The catalog tables are rewritten when the plan or registry changes, and left alone
+// (same fingerprint) when they do not.
+func TestCatalogRewrittenOnlyWhenChanged(t *testing.T) {
+	db := openDB(t)
+	dir := t.TempDir()
+	p := liaocheng(t)
+	q := func(s string) string { return strings.TrimSpace(strings.SplitN(queryCSV(t, db, s), "\n", 2)[1]) }
+	ingest := func(p Plan, name, content string) {
+		t.Helper()
+		if _, err := Ingest(context.Background(), db, p, []string{writeFile(t, dir, name, content)}, Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ingest(p, "a.csv", header+"东阿县,2021Q2,1,推进中,50,,,,2021-07-05\n")
+	fp := q("SELECT fingerprint FROM catalog_state")
+	units := q("SELECT count(*) FROM units")
+	ingest(p, "b.csv", header+"东阿县,2021Q2,2,推进中,50,,,,2021-07-05\n")
+	if got := q("SELECT fingerprint FROM catalog_state"); got != fp {
+		t.Errorf("same plan, new fingerprint %s, was %s", got, fp)
+	}
+	if got := q("SELECT count(*) || '/' || (SELECT count(*) FROM catalog_state) FROM units"); got != units+"/1" {
+		t.Errorf("units/fingerprints after the same plan again: %s, want %s/1", got, units)
+	}
+	// A new alias changes the registry: the units table takes it.
+	reg := *p.Registry
+	reg.Units = append([]plan.Unit(nil), reg.Units...)
+	reg.Units[0].Aliases = append(append([]string(nil), reg.Units[0].Aliases...), "新别名")
+	p.Registry = &reg
+	ingest(p, "c.csv", header+"东阿县,2021Q2,3,推进中,50,,,,2021-07-05\n")
+	if got := q("SELECT count(*) FROM units WHERE list_contains(aliases, '新别名')"); got != "1" {
+		t.Errorf("units with the new alias: %s", got)
+	}
+	if got := q("SELECT fingerprint FROM catalog_state"); got == fp {
+		t.Error("the fingerprint did not change with the registry")
+	}
 }

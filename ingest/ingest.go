@@ -238,7 +238,7 @@ func Ingest(ctx context.Context, db *store.DB, p Plan, paths []string, opt Optio
 		return nil, err
 	}
 
-	pend := newPending()
+	pend := newPending(conn, ar, batchID)
 	defer pend.release()
 	for i, in := range ins {
 		if err := ctx.Err(); err != nil {
@@ -269,9 +269,15 @@ func Ingest(ctx context.Context, db *store.DB, p Plan, paths []string, opt Optio
 				j.res = fileResult{}
 				j.rejectFile(badEncodingError(j.scan).Error())
 			}
-			pend.addRows(ra.batches, in.path, j.scan.sha256)
+			if err := pend.addRows(ra.batches, in.path, j.scan.sha256); err != nil {
+				return nil, fmt.Errorf("store rows: %w", err)
+			}
 			ra.batches = nil
 		} else {
+			// A big file has the connection to itself.
+			if err := pend.endRows(); err != nil {
+				return nil, fmt.Errorf("store rows: %w", err)
+			}
 			var ok bool
 			if j, ok, err = streamFile(conn, ar, c, in, i, batchID, known, sum, &done, total, opt.Progress); err != nil {
 				return nil, err
@@ -281,11 +287,6 @@ func Ingest(ctx context.Context, db *store.DB, p Plan, paths []string, opt Optio
 			}
 		}
 		pend.addFile(j)
-		if pend.rows >= flushRows {
-			if err := pend.flushRows(conn, ar, batchID); err != nil {
-				return nil, fmt.Errorf("store rows: %w", err)
-			}
-		}
 		if opt.Progress != nil {
 			opt.Progress(done, total)
 		}
@@ -301,7 +302,7 @@ func Ingest(ctx context.Context, db *store.DB, p Plan, paths []string, opt Optio
 		sum.Rejections = append(sum.Rejections, j.res.rejections...)
 		log.Info("read", "file", in.path, "rows", fs.RowsRead, "accepted", fs.Accepted, "rejected", fs.Rejected, "elapsed", time.Since(started).Round(time.Millisecond))
 	}
-	if err := pend.flushRows(conn, ar, batchID); err != nil {
+	if err := pend.endRows(); err != nil {
 		return nil, fmt.Errorf("store rows: %w", err)
 	}
 	if err := pend.flushFiles(conn, ar, batchID); err != nil {
@@ -390,7 +391,7 @@ func streamFile(conn *dconn, ar *duckdb.Arrow, c *checker, in input, n, batchID 
 
 // supersededSQL counts stored reports that a later one for the same (unit, task, period)
 // replaces.
-const supersededSQL = `SELECT count(*) - count(DISTINCT (unit_id, task_no, period)) FROM submissions`
+const supersededSQL = `SELECT (SELECT count(*) FROM submissions) - (SELECT count(*) FROM (SELECT DISTINCT unit_id, task_no, period FROM submissions))`
 
 type knownFile struct {
 	batch int

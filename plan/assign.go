@@ -128,33 +128,37 @@ func Assign(c *Catalog, reg *Registry, groups *Groups, rel *Related) ([]Assignme
 	problem := func(sev Severity, t *Task, format string, args ...any) {
 		probs = append(probs, Problem{Severity: sev, File: c.File, Line: t.Line, Task: t.No, Message: fmt.Sprintf(format, args...)})
 	}
-	// A task's assignments are gathered, then sorted by role and registry order, task by
-	// task (tasks come in order): a province has hundreds of thousands of assignments.
-	type ordered struct {
-		a     Assignment
-		order int
-	}
-	var out []Assignment
-	var cur []ordered
+	// A task's assignments are gathered, then put in order by role and registry order,
+	// task by task (tasks come in order): a province has hundreds of thousands of
+	// assignments, so the sort moves indices, not assignments.
+	out := make([]Assignment, 0, len(c.Tasks)*len(reg.Units)/2)
+	var cur []Assignment
+	var order []int
+	var idx []int32
 	got := map[string]int{} // unit id → index in cur
 	assign := func(t *Task, u *Unit, role, via string) {
 		if i, ok := got[u.ID]; ok {
-			if a := &cur[i].a; role == RoleLead && a.Role != RoleLead {
+			if a := &cur[i]; role == RoleLead && a.Role != RoleLead {
 				a.Role, a.Via = RoleLead, via
 			}
 			return
 		}
 		got[u.ID] = len(cur)
-		cur = append(cur, ordered{Assignment{Task: t.No, UnitID: u.ID, Unit: u.Name, Kind: u.Kind, Role: role, Via: via}, u.Order})
+		cur = append(cur, Assignment{Task: t.No, UnitID: u.ID, Unit: u.Name, Kind: u.Kind, Role: role, Via: via})
+		order = append(order, u.Order)
 	}
 	flush := func() {
-		slices.SortFunc(cur, func(x, y ordered) int {
-			return cmp.Or(roleRank(x.a.Role)-roleRank(y.a.Role), cmp.Compare(x.order, y.order))
-		})
-		for _, o := range cur {
-			out = append(out, o.a)
+		idx = idx[:0]
+		for i := range cur {
+			idx = append(idx, int32(i))
 		}
-		cur = cur[:0]
+		slices.SortFunc(idx, func(x, y int32) int {
+			return cmp.Or(roleRank(cur[x].Role)-roleRank(cur[y].Role), cmp.Compare(order[x], order[y]))
+		})
+		for _, i := range idx {
+			out = append(out, cur[i])
+		}
+		cur, order = cur[:0], order[:0]
 		clear(got)
 	}
 	usedRelated := map[int]bool{}
