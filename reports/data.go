@@ -25,7 +25,8 @@ type Data struct {
 	Grid                     []Cell // counties and zones × sections
 	Rejected                 []Count
 	Flags                    []Count
-	Late                     []Late
+	Late                     []Late // the maxLagging units with most late reports
+	LateUnits                int    // all units with late reports
 	Unassigned               int
 	Sources                  Sources
 	UnitTasks                map[string][]UnitTask
@@ -52,7 +53,8 @@ type Task struct {
 	No, Section         int
 	Text, RAG           string
 	Overdue             bool
-	Lead, Lagging       []string
+	Lead, Lagging       []string // Lagging: the first maxLagging units not completed
+	LaggingCount        int      // all units not completed
 	Assigned, Completed int
 	Rate, AvgProgress   float64
 }
@@ -111,6 +113,9 @@ type UnitTask struct {
 	Completed, ReportedInPeriod   bool
 }
 
+// maxLagging is how many lagging units a task names on the pages and in summary.xlsx.
+const maxLagging = 50
+
 var periodRE = regexp.MustCompile(`^\d{4}Q[1-4]$`)
 
 // Load reads the pages' data at period ("" for the latest period). buildDate, when empty,
@@ -152,10 +157,13 @@ func Load(ctx context.Context, db *sql.DB, period, buildDate string) (*Data, err
 		taskRAG[no], overdue[no] = rag, late
 		return err
 	})
-	q.each(fmt.Sprintf(`SELECT task_no, section_no, task_text, lead_units, assigned, completed, completion_rate, avg_progress, lagging_units FROM %s`, at("completion_by_task")), func(s scanner) error {
+	// A province's task can have thousands of lagging units: pages name the first
+	// maxLagging (registry order) and say how many there are.
+	q.each(fmt.Sprintf(`SELECT task_no, section_no, task_text, lead_units, assigned, completed, completion_rate, avg_progress,
+		lagging_units[1:%d], len(lagging_units) FROM %s`, maxLagging, at("completion_by_task")), func(s scanner) error {
 		var t Task
 		var lead, lag any
-		if err := s.Scan(&t.No, &t.Section, &t.Text, &lead, &t.Assigned, &t.Completed, &t.Rate, &t.AvgProgress, &lag); err != nil {
+		if err := s.Scan(&t.No, &t.Section, &t.Text, &lead, &t.Assigned, &t.Completed, &t.Rate, &t.AvgProgress, &lag, &t.LaggingCount); err != nil {
 			return err
 		}
 		t.Lead, t.Lagging, t.RAG, t.Overdue = strs(lead), strs(lag), taskRAG[t.No], overdue[t.No]
@@ -223,10 +231,10 @@ func Load(ctx context.Context, db *sql.DB, period, buildDate string) (*Data, err
 		d.Flags = append(d.Flags, c)
 		return err
 	})
-	q.each(fmt.Sprintf(`SELECT unit_name, sum(actual_reports - on_time_reports)::INTEGER, sum(actual_reports)::INTEGER FROM %s
-		GROUP BY unit_name, sort_order HAVING sum(actual_reports - on_time_reports) > 0 ORDER BY 2 DESC, sort_order`, at("reporting_rate")), func(s scanner) error {
+	q.each(fmt.Sprintf(`SELECT unit_name, sum(actual_reports - on_time_reports)::INTEGER, sum(actual_reports)::INTEGER, count(*) OVER ()::INTEGER FROM %s
+		GROUP BY unit_name, sort_order HAVING sum(actual_reports - on_time_reports) > 0 ORDER BY 2 DESC, sort_order LIMIT %d`, at("reporting_rate"), maxLagging), func(s scanner) error {
 		var l Late
-		err := s.Scan(&l.Unit, &l.Late, &l.Reported)
+		err := s.Scan(&l.Unit, &l.Late, &l.Reported, &d.LateUnits)
 		d.Late = append(d.Late, l)
 		return err
 	})
@@ -234,12 +242,19 @@ func Load(ctx context.Context, db *sql.DB, period, buildDate string) (*Data, err
 	q.row(`SELECT (SELECT count(*) FROM submissions), (SELECT count(*) FROM rejected_rows),
 		coalesce((SELECT string_agg(batch_id::VARCHAR, ', ' ORDER BY batch_id) FROM ingest_batches), '')`,
 		&d.Sources.Submissions, &d.Sources.Rejected, &d.Sources.Batches)
-	q.each(fmt.Sprintf(`SELECT st.unit_id, st.task_no, t.task_text, st.role, st.status, st.progress_pct, st.completed,
-		st.reported_in_period, coalesce(st.report_period::VARCHAR, ''), coalesce(st.notes, '') FROM %s st JOIN tasks t USING (task_no)
+	// Each unit's rows share their task's text (one string per task, not per row: a
+	// province has hundreds of thousands of rows).
+	taskText := map[int]string{}
+	for _, t := range d.Tasks {
+		taskText[t.No] = t.Text
+	}
+	q.each(fmt.Sprintf(`SELECT st.unit_id, st.task_no, st.role, st.status, st.progress_pct, st.completed,
+		st.reported_in_period, coalesce(st.report_period::VARCHAR, ''), coalesce(st.notes, '') FROM %s st
 		ORDER BY st.sort_order, st.task_no`, at("assignment_status")), func(s scanner) error {
 		var id string
 		var u UnitTask
-		err := s.Scan(&id, &u.Task, &u.Text, &u.Role, &u.Status, &u.Progress, &u.Completed, &u.ReportedInPeriod, &u.ReportPer, &u.Notes)
+		err := s.Scan(&id, &u.Task, &u.Role, &u.Status, &u.Progress, &u.Completed, &u.ReportedInPeriod, &u.ReportPer, &u.Notes)
+		u.Text = taskText[u.Task]
 		d.UnitTasks[id] = append(d.UnitTasks[id], u)
 		return err
 	})

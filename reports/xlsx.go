@@ -82,7 +82,7 @@ func writeSummary(path string, d *Data) error {
 	}
 	rows = nil
 	for _, t := range d.Tasks {
-		rows = append(rows, []any{t.No, t.Section, t.Text, strings.Join(t.Lead, "、"), t.Assigned, t.Completed, t.Rate, round1(t.AvgProgress), ragText(t.RAG), strings.Join(t.Lagging, "、")})
+		rows = append(rows, []any{t.No, t.Section, t.Text, strings.Join(t.Lead, "、"), t.Assigned, t.Completed, t.Rate, round1(t.AvgProgress), ragText(t.RAG), strings.Join(t.Lagging, "、") + moreLagging(t)})
 	}
 	if err := sheet("任务", []col{{"任务", 6, 0}, {"部分", 6, 0}, {"内容", 60, wrap}, {"牵头单位", 24, wrap}, {"分工", 8, 0}, {"已完成", 8, 0},
 		{"完成率", 10, pct}, {"平均进度", 10, num1}, {"状态", 8, 0}, {"未完成单位", 40, wrap}}, rows); err != nil {
@@ -128,4 +128,12 @@ func ragText(r string) string {
 		return "红"
 	}
 	return r
+}
+
+// moreLagging says how many lagging units a task has beyond those named.
+func moreLagging(t Task) string {
+	if t.LaggingCount > len(t.Lagging) {
+		return fmt.Sprintf(" 等%d个单位", t.LaggingCount)
+	}
+	return ""
 }
