@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/parquet"
@@ -58,9 +57,12 @@ order so the same database gives the same files.`,
 			if err != nil {
 				return err
 			}
-			// The Parquet writer holds a row group's batches too: leave it room.
-			if _, err := conn.(driver.ExecerContext).ExecContext(cmd.Context(), "SET memory_limit = '768MB'", nil); err != nil {
-				return err
+			// The Parquet writer holds a row group's batches too: leave it room. Big tables
+			// are read back in row id order from a sorted copy (see sliceQueries).
+			for _, set := range []string{"SET memory_limit = '768MB'", "SET preserve_insertion_order = true"} {
+				if _, err := conn.(driver.ExecerContext).ExecContext(cmd.Context(), set, nil); err != nil {
+					return err
+				}
 			}
 			for _, name := range append(append([]string{}, exportTables...), views...) {
 				n, err := exportParquet(cmd.Context(), conn, ar, name, filepath.Join(out, name+".parquet"))
@@ -79,9 +81,9 @@ order so the same database gives the same files.`,
 
 // sliceRows bounds what one query returns. duckdb-go takes a query's whole result from
 // DuckDB before handing over the first batch, outside DuckDB's memory limit: a table of
-// millions of rows is read in slices of its leading columns' values, in order, each
-// slice its own query, so the file is the same as one ORDER BY ALL would give.
-const sliceRows = 1 << 17
+// millions of rows is sorted once into a temporary table (DuckDB's own storage, which
+// spills to disk) and read back in slices of rows, in order.
+var sliceRows int64 = 1 << 17 // a variable for the tests
 
 // exportParquet streams one table or view, in a fixed row order, into a Parquet file.
 func exportParquet(ctx context.Context, conn driver.Conn, ar *duckdb.Arrow, name, path string) (int64, error) {
@@ -151,46 +153,24 @@ type query struct {
 }
 
 // sliceQueries returns the queries that read name in ORDER BY ALL order: one for a small
-// table; for a big one, one per slice of about sliceRows rows, cut between values of its
-// first two columns (the order's leading keys) and numbered in a temporary table.
+// table; for a big one, one per slice of sliceRows rows of the sorted temporary table
+// plantrack_sorted (the connection preserves insertion order, so row ids follow the sort).
 func sliceQueries(ctx context.Context, conn driver.Conn, name string) ([]query, error) {
-	whole := []query{{sql: "SELECT * FROM " + name + " ORDER BY ALL"}}
 	rows, err := driverQuery(ctx, conn, "SELECT count(*) FROM "+name)
 	if err != nil {
 		return nil, err
 	}
-	if rows[0][0].(int64) <= sliceRows {
-		return whole, nil
+	n := rows[0][0].(int64)
+	if n <= sliceRows {
+		return []query{{sql: "SELECT * FROM " + name + " ORDER BY ALL"}}, nil
 	}
-	cols, err := driverQuery(ctx, conn, "SELECT column_name FROM (DESCRIBE SELECT * FROM "+name+")")
-	if err != nil {
-		return nil, err
-	}
-	var keys []string
-	for _, c := range cols[:min(2, len(cols))] {
-		keys = append(keys, `"`+strings.ReplaceAll(c[0].(string), `"`, `""`)+`"`)
-	}
-	k := strings.Join(keys, ", ")
-	// Each run of key values gets the slice number of the rows before it: rows of one
-	// key value stay in one slice, and slices follow the sort order (NULLs last).
-	_, err = conn.(driver.ExecerContext).ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE plantrack_slices AS
-		SELECT %[1]s, (sum(n) OVER (ORDER BY %[1]s ROWS UNBOUNDED PRECEDING) - n) // %[3]d AS slice
-		FROM (SELECT %[1]s, count(*) AS n FROM %[2]s GROUP BY ALL)`, k, name, sliceRows), nil)
-	if err != nil {
-		return nil, err
-	}
-	var on []string
-	for _, c := range keys {
-		on = append(on, "t."+c+" IS NOT DISTINCT FROM s."+c)
-	}
-	n, err := driverQuery(ctx, conn, "SELECT DISTINCT slice FROM plantrack_slices ORDER BY slice")
+	_, err = conn.(driver.ExecerContext).ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE plantrack_sorted AS SELECT * FROM "+name+" ORDER BY ALL", nil)
 	if err != nil {
 		return nil, err
 	}
 	var out []query
-	for _, r := range n {
-		out = append(out, query{sql: fmt.Sprintf("SELECT t.* FROM %s t SEMI JOIN (SELECT * FROM plantrack_slices WHERE slice = ?) s ON %s ORDER BY ALL",
-			name, strings.Join(on, " AND ")), args: []any{r[0]}})
+	for lo := int64(0); lo < n; lo += sliceRows {
+		out = append(out, query{sql: "SELECT * FROM plantrack_sorted WHERE rowid >= ? AND rowid < ?", args: []any{lo, lo + sliceRows}})
 	}
 	return out, nil
 }
