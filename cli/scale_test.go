@@ -55,18 +55,26 @@ func tail(s string, n int) string {
 
 // scaleRow is one line of docs/scale.md.
 type scaleRow struct {
-	scale, files, rows, units     int
-	ingest, build, export, report step
-	csvIngest                     step    // plantrack ingest of the UTF-8 CSV files alone
-	csvRows                       int     // their rows, as DuckDB read_csv counts them
-	duckRate                      float64 // DuckDB read_csv rows/s on the same CSV files
-	dbMB                          float64
+	scale, rounds, files, rows, units int
+	ingest, build, export, report     step
+	csvIngest                         step    // plantrack ingest of the UTF-8 CSV files alone
+	csvRows                           int     // their rows, as DuckDB read_csv counts them
+	duckRate                          float64 // DuckDB read_csv rows/s on the same CSV files
+	dbMB                              float64
 }
 
 // total is the whole job: ingest (--no-build), transform (plantrack build), export and
 // report; a plain plantrack ingest is the first two.
 func (r scaleRow) total() time.Duration {
 	return r.ingest.wall + r.build.wall + r.export.wall + r.report.wall
+}
+
+// label names the scale: 1000× (cities, quarterly) or 1000× monthly.
+func (r scaleRow) label() string {
+	if r.rounds == 3 {
+		return fmt.Sprintf("%d× monthly", r.scale)
+	}
+	return fmt.Sprintf("%d×", r.scale)
 }
 
 func (r scaleRow) peakMB() float64 {
@@ -78,25 +86,32 @@ func (r scaleRow) peakMB() float64 {
 // models rebuilt alone by plantrack build), export (every table and metric view computed and
 // written as Parquet), report, database size and each step's peak memory,
 // with DuckDB's own read_csv of the same CSV files as the reference rate. Scales come from
-// PLANTRACK_SCALES (default 1,10); PLANTRACK_SCALE_DOCS=DIR writes DIR/scale.md and
-// DIR/scale.png.
+// PLANTRACK_SCALES (default 1,10; 1000x3 is 1000 cities whose copies report monthly);
+// PLANTRACK_SCALE_DOCS=DIR writes DIR/scale.md and DIR/scale.png.
 func BenchmarkScale(b *testing.B) {
-	scales := []int{1, 10}
+	type scale struct{ cities, rounds int }
+	scales := []scale{{1, 1}, {10, 1}}
 	if s := os.Getenv("PLANTRACK_SCALES"); s != "" {
 		scales = nil
 		for _, f := range strings.Split(s, ",") {
-			k, err := strconv.Atoi(strings.TrimSpace(f))
+			// K is K cities reporting quarterly; KxM, K cities whose copies report monthly.
+			cities, monthly, _ := strings.Cut(strings.TrimSpace(f), "x")
+			k, err := strconv.Atoi(cities)
+			r := 1
+			if monthly != "" {
+				r, err = strconv.Atoi(monthly)
+			}
 			if err != nil || k < 1 {
 				b.Fatalf("PLANTRACK_SCALES: %q", s)
 			}
-			scales = append(scales, k)
+			scales = append(scales, scale{k, r})
 		}
 	}
 	var rows []scaleRow
-	for _, k := range scales {
-		b.Run(fmt.Sprintf("x%d", k), func(b *testing.B) {
+	for _, sc := range scales {
+		b.Run(fmt.Sprintf("x%d_%d", sc.cities, sc.rounds), func(b *testing.B) {
 			for range b.N {
-				rows = append(rows, measureScale(b, k))
+				rows = append(rows, measureScale(b, sc.cities, sc.rounds))
 			}
 		})
 	}
@@ -110,12 +125,12 @@ func BenchmarkScale(b *testing.B) {
 	}
 }
 
-func measureScale(b *testing.B, k int) scaleRow {
+func measureScale(b *testing.B, k, rounds int) scaleRow {
 	// PLANTRACK_SCALE_KEEP=DIR keeps each scale's data, database and reports in DIR/xK,
 	// to look into afterwards.
 	var dir string
 	if keep := os.Getenv("PLANTRACK_SCALE_KEEP"); keep != "" {
-		dir = filepath.Join(keep, fmt.Sprintf("x%d", k))
+		dir = filepath.Join(keep, fmt.Sprintf("x%d_%d", k, rounds))
 		if err := os.RemoveAll(dir); err != nil {
 			b.Fatal(err)
 		}
@@ -150,13 +165,13 @@ func measureScale(b *testing.B, k int) scaleRow {
 		b.Fatal(scaled.Problems)
 	}
 	data := filepath.Join(dir, "data")
-	man, err := sample.GenerateScaled(data, scaled.Catalog, scaled.Registry, scaled.Assignments, k, sample.Options{Seed: sample.DefaultSeed})
+	man, err := sample.GenerateScaled(data, scaled.Catalog, scaled.Registry, scaled.Assignments, k, rounds, sample.Options{Seed: sample.DefaultSeed})
 	if err != nil {
 		b.Fatal(err)
 	}
 	db := filepath.Join(dir, "plantrack.duckdb")
 	b.ResetTimer()
-	r := scaleRow{scale: k, files: man.Files, rows: man.Rows, units: len(scaled.Registry.Units)}
+	r := scaleRow{scale: k, rounds: rounds, files: man.Files, rows: man.Rows, units: len(scaled.Registry.Units)}
 	r.ingest = timed(b, "ingest", "--no-build", "--db", db, "--units", units, data)
 	r.build = timed(b, "build", "--db", db)
 	r.export = timed(b, "export", "--db", db, "--out", filepath.Join(dir, "parquet"))
@@ -302,8 +317,8 @@ func scaleTable(rows []scaleRow) string {
 		if r.duckRate > 0 {
 			ratio = r.csvRate() / r.duckRate
 		}
-		fmt.Fprintf(&s, "| %d× | %d | %d | %d | %.1f s | %.0f | %.0f | %.0f | %.2f | %.1f s | %.1f s | %.1f s | %.1f s | %.0f MB | %.0f MB |\n",
-			r.scale, r.units, r.files, r.rows, r.ingest.wall.Seconds(), float64(r.rows)/r.ingest.wall.Seconds(), r.csvRate(), r.duckRate, ratio,
+		fmt.Fprintf(&s, "| %s | %d | %d | %d | %.1f s | %.0f | %.0f | %.0f | %.2f | %.1f s | %.1f s | %.1f s | %.1f s | %.0f MB | %.0f MB |\n",
+			r.label(), r.units, r.files, r.rows, r.ingest.wall.Seconds(), float64(r.rows)/r.ingest.wall.Seconds(), r.csvRate(), r.duckRate, ratio,
 			r.build.wall.Seconds(), r.export.wall.Seconds(), r.report.wall.Seconds(), r.total().Seconds(), r.dbMB, r.peakMB())
 	}
 	return s.String()
@@ -315,7 +330,7 @@ func costChart(png string, rows []scaleRow) error {
 	series := []reports.Series{{Name: "ingest（含 transform）"}, {Name: "transform"}, {Name: "export"}, {Name: "report"}, {Name: "total"}}
 	secs := func(d time.Duration) float64 { return math.Round(d.Seconds()*10) / 10 }
 	for _, r := range rows {
-		sizes = append(sizes, fmt.Sprintf("%d×（%d）", r.scale, r.rows))
+		sizes = append(sizes, fmt.Sprintf("%s（%d）", r.label(), r.rows))
 		for i, d := range []time.Duration{r.ingest.wall, r.build.wall, r.export.wall, r.report.wall, r.total()} {
 			series[i].Values = append(series[i].Values, secs(d))
 		}

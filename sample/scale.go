@@ -14,10 +14,13 @@ import (
 	"plantrack/plan"
 )
 
-// Scale grows the sample for measurements: scale k is k cities, the real one and k-1
-// copies. A copy's units are the real ones renamed "<name>·<c>" (ids "<id>-c<c>"); the
-// plan, group phrases and 有关部门 mapping stay, so the copies are assigned by the group
-// phrases (市政府各部门, 各县(市、区)人民政府, …) as the real units are.
+// Scale grows the sample for measurements along two of its axes: units (k cities, the
+// real one and k-1 copies) and periods (the copies may report every month rather than
+// every quarter). A copy's units are the real ones renamed "<name>·<c>" (ids
+// "<id>-c<c>"); the plan, group phrases and 有关部门 mapping stay, so the copies are
+// assigned by the group phrases (市政府各部门, 各县(市、区)人民政府, …) as the real units
+// are. Plans do not grow: a database holds one plan year (another plan is another
+// database), so more plans are more of the same runs.
 
 // ScaledUnits writes the registry of k cities as a units CSV.
 func ScaledUnits(reg *plan.Registry, k int) []byte {
@@ -47,7 +50,12 @@ type ScaleManifest struct {
 // writes it (every format and habit) under dir/city1, and each copy as one UTF-8 CSV of
 // its year under dir/cities, as a city office would send the year's reports compiled.
 // as must be the assignments resolved against ScaledUnits(reg, k).
-func GenerateScaled(dir string, c *plan.Catalog, reg *plan.Registry, as []plan.Assignment, k int, opt Options) (ScaleManifest, error) {
+// rounds is how often the copies report: 1, every quarter (报告期 2021Q2); 3, every month
+// (报告期 2021-05, read as its quarter, each month's report superseding the month before).
+func GenerateScaled(dir string, c *plan.Catalog, reg *plan.Registry, as []plan.Assignment, k, rounds int, opt Options) (ScaleManifest, error) {
+	if rounds != 1 && rounds != 3 {
+		return ScaleManifest{}, fmt.Errorf("generate: %d reports a quarter: want 1 (quarterly) or 3 (monthly)", rounds)
+	}
 	var m ScaleManifest
 	var real []plan.Assignment
 	byCity := map[int][]plan.Assignment{}
@@ -72,7 +80,7 @@ func GenerateScaled(dir string, c *plan.Catalog, reg *plan.Registry, as []plan.A
 	}
 	for city := 2; city <= k; city++ {
 		path := filepath.Join(dir, "cities", fmt.Sprintf("c%04d.csv", city))
-		n, err := writeCity(path, c.Year, byCity[city], opt.Seed)
+		n, err := writeCity(path, c.Year, byCity[city], rounds, opt.Seed)
 		if err != nil {
 			return m, err
 		}
@@ -95,10 +103,10 @@ func cityOf(id string) int {
 
 var scaleNotes = []string{"按计划推进，已召开专题会议部署", "已完成阶段性任务，形成工作台账", "组织学习培训，覆盖全体干部", "开展督导检查，问题已整改"}
 
-// writeCity writes one copy city's year: every assignment reported each quarter, its
-// progress rising to a final level fixed by the (unit, task) pair, filed 1–15 days after
-// the quarter ends. The same seed gives the same bytes.
-func writeCity(path string, year int, as []plan.Assignment, seed int64) (int, error) {
+// writeCity writes one copy city's year: every assignment reported each quarter (or each
+// month, rounds 3), its progress rising to a final level fixed by the (unit, task) pair,
+// filed 1–15 days after the period ends. The same seed gives the same bytes.
+func writeCity(path string, year int, as []plan.Assignment, rounds int, seed int64) (int, error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return 0, err
@@ -106,14 +114,20 @@ func writeCity(path string, year int, as []plan.Assignment, seed int64) (int, er
 	w := bufio.NewWriterSize(f, 1<<20)
 	w.WriteString("填报单位,报告期,任务序号,完成状态,完成进度,完成数量,工作进展,佐证材料,填报日期\n")
 	n := 0
-	for q := 1; q <= 4; q++ {
-		end := time.Date(year, time.Month(3*q+1), 0, 0, 0, 0, 0, time.UTC)
+	steps := 4 * rounds
+	for step := 1; step <= steps; step++ {
+		months := 12 / steps
+		end := time.Date(year, time.Month(months*step+1), 0, 0, 0, 0, 0, time.UTC)
+		period := fmt.Sprintf("%dQ%d", year, step)
+		if rounds == 3 {
+			period = end.Format("2006-01")
+		}
 		for _, a := range as {
 			h := fnv.New64a()
 			fmt.Fprintf(h, "%d|%s|%d", seed, a.UnitID, a.Task)
 			r := h.Sum64()
 			final := 40 + int(r%61) // 40–100
-			pct := final * q / 4
+			pct := final * step / steps
 			status := "推进中"
 			switch {
 			case pct >= 100:
@@ -122,7 +136,7 @@ func writeCity(path string, year int, as []plan.Assignment, seed int64) (int, er
 				status = "未启动"
 			}
 			filed := end.AddDate(0, 0, 1+int((r>>8)%15))
-			fmt.Fprintf(w, "%s,%dQ%d,%d,%s,%d%%,,%s,,%s\n", a.Unit, year, q, a.Task, status, pct, scaleNotes[(r>>16)%uint64(len(scaleNotes))], filed.Format("2006-01-02"))
+			fmt.Fprintf(w, "%s,%s,%d,%s,%d%%,,%s,,%s\n", a.Unit, period, a.Task, status, pct, scaleNotes[(r>>16)%uint64(len(scaleNotes))], filed.Format("2006-01-02"))
 			n++
 		}
 	}

@@ -33,7 +33,7 @@ func TestGenerateScaled(t *testing.T) {
 		t.Fatalf("assignments per city: %v", perCopy)
 	}
 	dir := t.TempDir()
-	m, err := GenerateScaled(dir, s.Catalog, s.Registry, s.Assignments, 3, Options{Seed: DefaultSeed})
+	m, err := GenerateScaled(dir, s.Catalog, s.Registry, s.Assignments, 3, 1, Options{Seed: DefaultSeed})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,9 +42,25 @@ func TestGenerateScaled(t *testing.T) {
 	}
 	first, _ := os.ReadFile(m.CSV[0])
 	again := t.TempDir()
-	m2, _ := GenerateScaled(again, s.Catalog, s.Registry, s.Assignments, 3, Options{Seed: DefaultSeed})
+	m2, _ := GenerateScaled(again, s.Catalog, s.Registry, s.Assignments, 3, 1, Options{Seed: DefaultSeed})
 	second, _ := os.ReadFile(m2.CSV[0])
 	if string(first) != string(second) || !strings.Contains(string(first), "东阿县·2,2021Q1,") {
 		t.Error("copies are not deterministic or not named as the registry names them")
+	}
+	// Monthly: three reports a quarter, periods written as months.
+	monthly := t.TempDir()
+	m3, err := GenerateScaled(monthly, s.Catalog, s.Registry, s.Assignments, 3, 3, Options{Seed: DefaultSeed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m3.Rows != 3186+2*12*perCopy[2] {
+		t.Errorf("monthly: %d rows, want %d", m3.Rows, 3186+2*12*perCopy[2])
+	}
+	text3, _ := os.ReadFile(m3.CSV[0])
+	if !strings.Contains(string(text3), ",2021-05,") || strings.Contains(string(text3), ",2021Q") {
+		t.Error("monthly copies do not write months as periods")
+	}
+	if _, err := GenerateScaled(t.TempDir(), s.Catalog, s.Registry, s.Assignments, 2, 2, Options{}); err == nil {
+		t.Error("two reports a quarter accepted")
 	}
 }
