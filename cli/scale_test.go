@@ -327,7 +327,7 @@ func scaleTable(rows []scaleRow) string {
 // costChart draws the seconds of each step against the number of reports.
 func costChart(png string, rows []scaleRow) error {
 	var sizes []string
-	series := []reports.Series{{Name: "ingest（含 transform）"}, {Name: "transform"}, {Name: "export"}, {Name: "report"}, {Name: "total"}}
+	series := []reports.Series{{Name: "ingest"}, {Name: "transform"}, {Name: "export"}, {Name: "report"}, {Name: "total"}}
 	secs := func(d time.Duration) float64 { return math.Round(d.Seconds()*10) / 10 }
 	for _, r := range rows {
 		sizes = append(sizes, fmt.Sprintf("%s（%d）", r.label(), r.rows))

@@ -34,7 +34,8 @@ func CostChart(ctx context.Context, png, title, yName string, sizes []string, se
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "30"}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true)}),
 		charts.WithGridOpts(opts.Grid{Left: "4%", Right: "4%", Top: "70", Bottom: "40", ContainLabel: opts.Bool(true)}),
-		charts.WithXAxisOpts(opts.XAxis{Name: "规模（报送行数）", NameLocation: "middle", NameGap: 28}),
+		charts.WithXAxisOpts(opts.XAxis{Name: "规模（报送行数）", NameLocation: "middle", NameGap: 44,
+			AxisLabel: &opts.AxisLabel{Interval: "0", Rotate: 12}}), // every scale named
 		charts.WithYAxisOpts(opts.YAxis{Type: "log", Name: yName}),
 	)
 	line.SetXAxis(sizes)
