@@ -170,7 +170,7 @@ func sliceQueries(ctx context.Context, conn driver.Conn, name string) ([]query, 
 	}
 	var out []query
 	for lo := int64(0); lo < n; lo += sliceRows {
-		out = append(out, query{sql: "SELECT * FROM plantrack_sorted WHERE rowid >= ? AND rowid < ?", args: []any{lo, lo + sliceRows}})
+		out = append(out, query{sql: "SELECT * FROM plantrack_sorted WHERE rowid >= ? AND rowid < ? ORDER BY rowid", args: []any{lo, lo + sliceRows}})
 	}
 	return out, nil
 }

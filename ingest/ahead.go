@@ -38,11 +38,20 @@ func (ra *readAhead) release() {
 // aheadBytes bounds the bytes of small files read and not yet stored.
 const aheadBytes = 64 << 20
 
+// aheadWeight is what a file counts against aheadBytes: a workbook is zipped, its rows
+// take several times its size.
+func aheadWeight(format string, size int64) int64 {
+	if format == "xlsx" {
+		size *= 8
+	}
+	return min(size, aheadBytes)
+}
+
 // readAheadAll starts reading the small files (small[i]) of ins, in order, on every core,
 // up to aheadBytes of them ahead of the caller. The caller takes file i from out[i] and
-// then hands its size back to release. prior are the contents earlier batches hold: those
+// then hands its format and size back to release. prior are the contents earlier batches hold: those
 // files are hashed, not read.
-func readAheadAll(ctx context.Context, c *checker, ins []input, sizes []int64, small []bool, prior map[string]knownFile) (out []chan *readAhead, release func(int64)) {
+func readAheadAll(ctx context.Context, c *checker, ins []input, sizes []int64, small []bool, prior map[string]knownFile) (out []chan *readAhead, release func(format string, size int64)) {
 	workers := max(1, runtime.GOMAXPROCS(0))
 	out = make([]chan *readAhead, len(ins))
 	for i := range out {
@@ -55,7 +64,7 @@ func readAheadAll(ctx context.Context, c *checker, ins []input, sizes []int64, s
 			if !small[i] {
 				continue
 			}
-			if err := room.Acquire(ctx, sizes[i]); err != nil {
+			if err := room.Acquire(ctx, aheadWeight(in.format, sizes[i])); err != nil {
 				return
 			}
 			select {
@@ -69,7 +78,7 @@ func readAheadAll(ctx context.Context, c *checker, ins []input, sizes []int64, s
 			}()
 		}
 	}()
-	return out, func(n int64) { room.Release(n) }
+	return out, func(format string, size int64) { room.Release(aheadWeight(format, size)) }
 }
 
 // readSmall hashes a file and decides its encoding, then reads its rows unless an earlier

@@ -343,6 +343,15 @@ func TestCatalogRewrittenOnlyWhenChanged(t *testing.T) {
 	if got := q("SELECT count(*) || '/' || (SELECT count(*) FROM catalog_state) FROM units"); got != units+"/1" {
 		t.Errorf("units/fingerprints after the same plan again: %s, want %s/1", got, units)
 	}
+	// Rows deleted by hand are put back by the next batch, though the plan is the same.
+	if _, err := db.Exec("DELETE FROM assignments WHERE task_no = 1"); err != nil {
+		t.Fatal(err)
+	}
+	assigned := q("SELECT count(*) FROM assignments")
+	ingest(p, "b2.csv", header+"东阿县,2021Q2,4,推进中,50,,,,2021-07-05\n")
+	if got := q("SELECT count(*) FROM assignments"); got == assigned || got != strconv.Itoa(len(p.Assignments)) {
+		t.Errorf("assignments after a hand deletion and a batch: %s, want %d", got, len(p.Assignments))
+	}
 	// A new alias changes the registry: the units table takes it.
 	reg := *p.Registry
 	reg.Units = append([]plan.Unit(nil), reg.Units...)

@@ -38,7 +38,14 @@ func saveCatalog(conn *dconn, ar *duckdb.Arrow, p Plan) error {
 		return err
 	}
 	if len(rows) == 1 && rows[0][0] == fp {
-		return nil
+		// The same catalog, unless its tables were changed by other means since.
+		n, err := conn.query("SELECT (SELECT count(*) FROM units), (SELECT count(*) FROM assignments)")
+		if err != nil {
+			return err
+		}
+		if n[0][0].(int64) == int64(len(p.Registry.Units)) && n[0][1].(int64) == int64(len(p.Assignments)) {
+			return nil
+		}
 	}
 	if err := conn.exec("DELETE FROM catalog_state"); err != nil {
 		return err

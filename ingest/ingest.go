@@ -249,7 +249,7 @@ func Ingest(ctx context.Context, db *store.DB, p Plan, paths []string, opt Optio
 			var ra *readAhead
 			select {
 			case ra = <-ahead[i]:
-				release(sizes[i])
+				release(in.format, sizes[i])
 			case <-ctx.Done():
 				return nil, ctx.Err()
 			}

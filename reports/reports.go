@@ -99,10 +99,10 @@ func Render(ctx context.Context, db *sql.DB, out string, opt Options) (*Data, []
 		renderers <- r
 	}
 	unitPages := make([]Page, len(d.Units))
-	eg, ctx := errgroup.WithContext(ctx)
+	eg, egctx := errgroup.WithContext(ctx)
 	for i, u := range d.Units {
 		r := <-renderers
-		if ctx.Err() != nil {
+		if egctx.Err() != nil {
 			break
 		}
 		eg.Go(func() error {
@@ -117,6 +117,9 @@ func Render(ctx context.Context, db *sql.DB, out string, opt Options) (*Data, []
 		})
 	}
 	if err := eg.Wait(); err != nil {
+		return nil, nil, err
+	}
+	if err := ctx.Err(); err != nil { // cancelled: the unit pages are not all written
 		return nil, nil, err
 	}
 	pages = append(pages, unitPages...)

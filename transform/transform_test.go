@@ -267,6 +267,17 @@ func TestStoredModelsRefuseStaleRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	after := rows(t, db, completed)
+	// A new plan catalog (an ingest --no-build with another plan) makes them refuse too.
+	if _, err := db.Exec("UPDATE catalog_state SET fingerprint = 'another plan'"); err != nil {
+		t.Fatal(err)
+	}
+	var m int
+	if err := db.QueryRow("SELECT count(*) FROM completion_by_task").Scan(&m); err == nil || !strings.Contains(err.Error(), "run plantrack build") {
+		t.Errorf("completion_by_task after the catalog changed: %v", err)
+	}
+	if err := Apply(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
 	// A build cut short leaves models_built empty (it is emptied first, filled last).
 	if _, err := db.Exec("DELETE FROM models_built"); err != nil {
 		t.Fatal(err)
