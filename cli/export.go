@@ -3,9 +3,7 @@ package cli
 import (
 	"context"
 	"database/sql/driver"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 
@@ -156,7 +154,7 @@ type query struct {
 // table; for a big one, one per slice of sliceRows rows of the sorted temporary table
 // plantrack_sorted (the connection preserves insertion order, so row ids follow the sort).
 func sliceQueries(ctx context.Context, conn driver.Conn, name string) ([]query, error) {
-	rows, err := driverQuery(ctx, conn, "SELECT count(*) FROM "+name)
+	rows, err := store.ConnQuery(ctx, conn, "SELECT count(*) FROM "+name, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -173,24 +171,4 @@ func sliceQueries(ctx context.Context, conn driver.Conn, name string) ([]query, 
 		out = append(out, query{sql: "SELECT * FROM plantrack_sorted WHERE rowid >= ? AND rowid < ? ORDER BY rowid", args: []any{lo, lo + sliceRows}})
 	}
 	return out, nil
-}
-
-// driverQuery runs a query on conn and returns its rows.
-func driverQuery(ctx context.Context, conn driver.Conn, q string) ([][]driver.Value, error) {
-	rows, err := conn.(driver.QueryerContext).QueryContext(ctx, q, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out [][]driver.Value
-	for {
-		vals := make([]driver.Value, len(rows.Columns()))
-		if err := rows.Next(vals); err != nil {
-			if errors.Is(err, io.EOF) {
-				return out, nil
-			}
-			return nil, err
-		}
-		out = append(out, vals)
-	}
 }

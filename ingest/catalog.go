@@ -163,17 +163,7 @@ func replaceArrow(conn *dconn, ar *duckdb.Arrow, table string, b *array.RecordBu
 		return err
 	}
 	defer rr.Release()
-	view := "plantrack_new_" + table
-	release, err := ar.RegisterView(rr, view)
-	if err != nil {
-		return fmt.Errorf("save %s: %w", table, err)
-	}
-	err = conn.exec("INSERT INTO " + table + " SELECT * FROM " + view)
-	if dropErr := conn.exec("DROP VIEW IF EXISTS " + view); err == nil {
-		err = dropErr
-	}
-	release() // after the view that points at the stream is gone
-	if err != nil {
+	if err := insertFrom(conn, ar, rr, "plantrack_new_"+table, "INSERT INTO "+table+" SELECT * FROM plantrack_new_"+table); err != nil {
 		return fmt.Errorf("save %s: %w", table, err)
 	}
 	return nil

@@ -503,22 +503,7 @@ func (d *dconn) exec(q string, args ...any) error {
 }
 
 func (d *dconn) query(q string, args ...any) ([][]driver.Value, error) {
-	rows, err := d.c.(driver.QueryerContext).QueryContext(d.ctx, q, named(args))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out [][]driver.Value
-	for {
-		vals := make([]driver.Value, len(rows.Columns()))
-		if err := rows.Next(vals); err != nil {
-			if errors.Is(err, io.EOF) {
-				return out, nil
-			}
-			return nil, err
-		}
-		out = append(out, vals)
-	}
+	return store.ConnQuery(d.ctx, d.c, q, named(args))
 }
 
 func (d *dconn) queryInt(q string, args ...any) (int, error) {

@@ -5,9 +5,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	_ "embed"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"regexp"
 	"strings"
@@ -90,4 +92,26 @@ func openError(path string, err error) error {
 		return fmt.Errorf("%s is not a plantrack (DuckDB) database", path)
 	}
 	return fmt.Errorf("open database %s: %w", path, err)
+}
+
+// ConnQuery runs a query on one driver connection (a batch's transaction, an export's
+// settings) and returns its rows: work that needs a single connection throughout cannot
+// go through database/sql's pool.
+func ConnQuery(ctx context.Context, c driver.Conn, q string, args []driver.NamedValue) ([][]driver.Value, error) {
+	rows, err := c.(driver.QueryerContext).QueryContext(ctx, q, args)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][]driver.Value
+	for {
+		vals := make([]driver.Value, len(rows.Columns()))
+		if err := rows.Next(vals); err != nil {
+			if errors.Is(err, io.EOF) {
+				return out, nil
+			}
+			return nil, err
+		}
+		out = append(out, vals)
+	}
 }
