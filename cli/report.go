@@ -8,7 +8,6 @@ import (
 
 	"plantrack/reports"
 	"plantrack/store"
-	"plantrack/transform"
 )
 
 func newReportCmd(e *env) *cobra.Command {
@@ -34,12 +33,11 @@ chromium fonts-noto-cjk).`,
 				return err
 			}
 			defer db.Close()
-			if period != "" {
-				if err := transform.CheckPeriod(cmd.Context(), db.DB, period); err != nil {
-					return &exitError{code: ExitUsage, err: err}
-				}
+			p, err := dbPeriod(cmd.Context(), db, period)
+			if err != nil {
+				return err
 			}
-			d, pages, err := reports.Render(cmd.Context(), db.DB, out, reports.Options{Period: period, BuildDate: date})
+			d, pages, err := reports.Render(cmd.Context(), db.DB, out, reports.Options{Period: string(p), BuildDate: date})
 			if err != nil {
 				return err
 			}
@@ -57,7 +55,7 @@ chromium fonts-noto-cjk).`,
 		},
 	}
 	cmd.Flags().StringVar(&dbPath, "db", store.DefaultPath, "database file")
-	cmd.Flags().StringVar(&period, "period", "", "quarter to report, such as 2021Q2 (default: the latest with reports)")
+	cmd.Flags().StringVar(&period, "period", "", "quarter to report: 2021Q2, 2021年第二季度, 2021-06 (default: the latest with reports)")
 	cmd.Flags().StringVar(&out, "out", "reports", "folder to write the reports to")
 	cmd.Flags().StringVar(&date, "date", "", "date printed on the reports (default: the latest 填报日期 in the data)")
 	cmd.Flags().BoolVar(&pdf, "pdf", false, "also print each page to PDF with headless Chromium")

@@ -13,10 +13,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"plantrack/ingest"
 	"plantrack/store"
 	"plantrack/template"
-	"plantrack/transform"
 )
 
 func newStatusCmd(e *env) *cobra.Command {
@@ -48,11 +46,11 @@ same rows for other tools (json adds the totals).`,
 				return err
 			}
 			defer db.Close()
-			p, err := statusPeriod(cmd.Context(), db, period)
+			p, err := dbPeriod(cmd.Context(), db, period)
 			if err != nil {
 				return err
 			}
-			st, err := chaseList(cmd.Context(), db.DB, p)
+			st, err := chaseList(cmd.Context(), db.DB, string(p))
 			if err != nil {
 				return err
 			}
@@ -69,29 +67,6 @@ same rows for other tools (json adds the totals).`,
 	cmd.Flags().StringVar(&period, "period", "", "the period to chase (2021Q2, 2021年第二季度; default: the latest reported)")
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table, csv or json")
 	return cmd
-}
-
-// statusPeriod is the period asked for, in canonical form and of the plan year, or the
-// latest any report names.
-func statusPeriod(ctx context.Context, db *store.DB, flag string) (string, error) {
-	if flag == "" {
-		var p sql.NullString
-		if err := db.QueryRowContext(ctx, "SELECT latest_period()::VARCHAR").Scan(&p); err != nil {
-			return "", fmt.Errorf("latest period: %w", err)
-		}
-		if !p.Valid {
-			return "", fmt.Errorf("the database holds no plan yet: run plantrack ingest first")
-		}
-		return p.String, nil
-	}
-	p, err := ingest.ParsePeriod(flag)
-	if err != nil {
-		return "", usageErrorf("--period %q: %v", flag, err)
-	}
-	if err := transform.CheckPeriod(ctx, db.DB, p); err != nil {
-		return "", usageErrorf("--period: %v", err)
-	}
-	return p, nil
 }
 
 // Groups of the chase list, the units behind first.

@@ -4,11 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"regexp"
 	"sort"
 	"strings"
+
+	"plantrack/plan"
 )
 
 //go:embed models/*.sql
@@ -78,20 +81,33 @@ func Views() ([]string, error) {
 	return out, nil
 }
 
-var periodRE = regexp.MustCompile(`^\d{4}Q[1-4]$`)
+// ErrPeriod is wrapped by Period's errors about the period asked for (not about the database).
+var ErrPeriod = errors.New("bad period")
 
-// CheckPeriod refuses a period the plan year does not have, so a macro is never asked for
-// a quarter it cannot answer.
-func CheckPeriod(ctx context.Context, db *sql.DB, period string) error {
-	if !periodRE.MatchString(period) {
-		return fmt.Errorf("period %q: write it as 2021Q4", period)
+// Period resolves the period a command reads the database at: asked, in any form ingest
+// reads (2021Q2, 2021年第二季度, 2021-06), it must be a quarter of the plan year; not asked
+// (""), it is the latest period any report names.
+func Period(ctx context.Context, db *sql.DB, asked string) (plan.Period, error) {
+	if asked == "" {
+		var p sql.NullString
+		if err := db.QueryRowContext(ctx, "SELECT latest_period()::VARCHAR").Scan(&p); err != nil {
+			return "", fmt.Errorf("latest period: %w", err)
+		}
+		if !p.Valid {
+			return "", fmt.Errorf("the database holds no plan yet: run plantrack ingest first")
+		}
+		return plan.Period(p.String), nil
+	}
+	p, err := plan.ParsePeriod(asked)
+	if err != nil {
+		return "", fmt.Errorf("%w %q: %v", ErrPeriod, asked, err)
 	}
 	var n int
-	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM periods WHERE period::VARCHAR = ?", period).Scan(&n); err != nil {
-		return err
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM periods WHERE period::VARCHAR = ?", string(p)).Scan(&n); err != nil {
+		return "", err
 	}
 	if n == 0 {
-		return fmt.Errorf("period %s is not a quarter of the plan year", period)
+		return "", fmt.Errorf("%w: %s is not a quarter of the plan year", ErrPeriod, p)
 	}
-	return nil
+	return p, nil
 }
