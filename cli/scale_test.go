@@ -17,8 +17,8 @@ import (
 
 	_ "github.com/duckdb/duckdb-go/v2"
 
+	"plantrack/internal/bench"
 	"plantrack/plan"
-	"plantrack/reports"
 	"plantrack/sample"
 )
 
@@ -149,7 +149,7 @@ func measureScale(b *testing.B, k, rounds int) scaleRow {
 		b.Fatal(err)
 	}
 	units := filepath.Join(dir, "units.csv")
-	if err := os.WriteFile(units, sample.ScaledUnits(builtin.Registry, k), 0o644); err != nil {
+	if err := os.WriteFile(units, bench.ScaledUnits(builtin.Registry, k), 0o644); err != nil {
 		b.Fatal(err)
 	}
 	read := func(p string) []byte {
@@ -165,7 +165,7 @@ func measureScale(b *testing.B, k, rounds int) scaleRow {
 		b.Fatal(scaled.Problems)
 	}
 	data := filepath.Join(dir, "data")
-	man, err := sample.GenerateScaled(data, scaled.Catalog, scaled.Registry, scaled.Assignments, k, rounds, sample.Options{Seed: sample.DefaultSeed})
+	man, err := bench.GenerateScaled(data, scaled.Catalog, scaled.Registry, scaled.Assignments, k, rounds, sample.Options{Seed: sample.DefaultSeed})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -327,7 +327,7 @@ func scaleTable(rows []scaleRow) string {
 // costChart draws the seconds of each step against the number of reports.
 func costChart(png string, rows []scaleRow) error {
 	var sizes []string
-	series := []reports.Series{{Name: "ingest"}, {Name: "transform"}, {Name: "export"}, {Name: "report"}, {Name: "total"}}
+	series := []bench.Series{{Name: "ingest"}, {Name: "transform"}, {Name: "export"}, {Name: "report"}, {Name: "total"}}
 	secs := func(d time.Duration) float64 { return math.Round(d.Seconds()*10) / 10 }
 	for _, r := range rows {
 		sizes = append(sizes, fmt.Sprintf("%s（%d）", r.label(), r.rows))
@@ -335,5 +335,5 @@ func costChart(png string, rows []scaleRow) error {
 			series[i].Values = append(series[i].Values, secs(d))
 		}
 	}
-	return reports.CostChart(context.Background(), png, "plantrack：各步骤耗时随规模增长（2 核）", "秒", sizes, series)
+	return bench.CostChart(context.Background(), png, "plantrack：各步骤耗时随规模增长（2 核）", "秒", sizes, series)
 }

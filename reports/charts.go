@@ -23,9 +23,11 @@ type Chart struct {
 	Source string // where the numbers come from
 }
 
-// option marshals a go-echarts chart. encoding/json escapes <, > and & as \u003c…, so
-// the JSON is inert wherever it lands.
-func option(c interface {
+// ChartOption marshals a go-echarts chart into the option a page carries in its
+// data-chart attribute. encoding/json escapes <, > and & as \u003c…, so the JSON is inert
+// wherever it lands. Exported for internal/bench, which draws the scale chart
+// (docs/scale.png) with the reports' assets.
+func ChartOption(c interface {
 	Validate()
 	JSON() map[string]any
 }) (string, error) {
@@ -36,14 +38,16 @@ func option(c interface {
 	return string(b), err
 }
 
-var font = &opts.TextStyle{FontFamily: "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"}
+// FontFamily is the CSS font list of chart titles. Exported for internal/bench, whose
+// scale chart looks like the reports' charts.
+const FontFamily = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 
 func noAnimation() charts.GlobalOpts { return charts.WithAnimation(false) }
 
 func base(title string) []charts.GlobalOpts {
 	return []charts.GlobalOpts{
 		noAnimation(),
-		charts.WithTitleOpts(opts.Title{Title: title, Left: "center", TitleStyle: &opts.TextStyle{FontSize: 14, FontFamily: font.FontFamily}}),
+		charts.WithTitleOpts(opts.Title{Title: title, Left: "center", TitleStyle: &opts.TextStyle{FontSize: 14, FontFamily: FontFamily}}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true)}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}), // one series: the title says it
 	}
@@ -67,7 +71,7 @@ func barChart(id, title string, names []string, values []float64, source string)
 		data[i] = opts.BarData{Value: round1(v * 100), ItemStyle: &opts.ItemStyle{Color: rateColor(v)}}
 	}
 	bar.AddSeries("完成率", data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right", Formatter: "{c}%"}))
-	o, err := option(bar)
+	o, err := ChartOption(bar)
 	return Chart{ID: id, Title: title, Height: 60 + 26*len(names), Option: o, Source: source}, err
 }
 
@@ -101,7 +105,7 @@ func trendChart(d *Data) (Chart, error) {
 	line.SetXAxis(periods)
 	label := charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Formatter: "{c}%"})
 	line.AddSeries("完成率", rate, label).AddSeries("平均进度", prog, label).AddSeries("报送覆盖率", cov, label)
-	o, err := option(line)
+	o, err := ChartOption(line)
 	return Chart{ID: "trend", Title: "季度趋势", Height: 320, Option: o, Source: "completion_trend"}, err
 }
 
@@ -132,7 +136,7 @@ func heatmapChart(d *Data) (Chart, error) {
 			InRange: &opts.VisualMapInRange{Color: []string{"#c62828", "#f9a825", "#2e7d32"}}}),
 	)...)
 	hm.SetXAxis(secs).AddSeries("完成率", data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true)}))
-	o, err := option(hm)
+	o, err := ChartOption(hm)
 	return Chart{ID: "heatmap", Title: endsTitle("县市区、开发区 × 部分 完成率", len(d.Ranking), summariseAt), Height: 120 + 30*len(units), Option: o, Source: "county_comparison"}, err
 }
 
@@ -156,7 +160,7 @@ func radarCharts(d *Data) ([]Chart, error) {
 		rc := charts.NewRadar()
 		rc.SetGlobalOptions(append(base(r.Name), charts.WithRadarComponentOpts(opts.RadarComponent{Indicator: ind}))...)
 		rc.AddSeries(r.Name, []opts.RadarData{{Name: r.Name, Value: vals}}, charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.25)}))
-		o, err := option(rc)
+		o, err := ChartOption(rc)
 		if err != nil {
 			return nil, err
 		}
@@ -194,7 +198,7 @@ func mapChart(d *Data, mapJS []byte, names map[string][]string) (Chart, bool, er
 			InRange: &opts.VisualMapInRange{Color: []string{"#c62828", "#f9a825", "#2e7d32"}}}),
 	)...)
 	m.AddSeries("完成率", data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true)}))
-	o, err := option(m)
+	o, err := ChartOption(m)
 	return Chart{ID: "map", Title: "各县市区完成率", Height: 460, Option: o, Source: "county_ranking"}, true, err
 }
 

@@ -48,7 +48,7 @@ func Render(ctx context.Context, db *sql.DB, out string, opt Options) (*Data, []
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := writeAssets(out); err != nil {
+	if err := WriteAssets(out); err != nil {
 		return nil, nil, err
 	}
 	set, err := buildCharts(d)
@@ -379,9 +379,10 @@ func funcs(d *Data, pageCharts func() map[string]Chart) template.FuncMap {
 	}
 }
 
-// writeAssets copies ECharts, the map, the licences and plantrack's script and style into
-// out/assets, so the pages open with no network.
-func writeAssets(out string) error {
+// WriteAssets copies ECharts, the map, the licences and plantrack's script and style into
+// out/assets, so the pages open with no network. Exported for internal/bench, whose scale
+// chart page (docs/scale.png) is drawn with the same assets.
+func WriteAssets(out string) error {
 	files := map[string]func() ([]byte, error){
 		"assets/echarts.min.js":      func() ([]byte, error) { return distFS.ReadFile("assets/dist/echarts.min.js") },
 		"assets/liaocheng-map.js":    func() ([]byte, error) { return distFS.ReadFile("assets/dist/liaocheng-map.js") },

@@ -1,4 +1,4 @@
-package reports
+package bench
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"plantrack/reports"
 )
 
 // Series is one line of a cost chart.
@@ -26,11 +28,12 @@ var costPage = template.Must(template.New("cost").Parse(`<!DOCTYPE html>
 <script src="assets/echarts.min.js"></script><script src="assets/plantrack.js"></script></body></html>`))
 
 // CostChart draws how costs grow with size (a line per series over the sizes, log scale
-// on both counts) and saves it as a PNG through headless Chromium.
+// on both counts) and saves it as a PNG through headless Chromium, on a page made as the
+// reports' pages are (their assets, their chart option in a data attribute).
 func CostChart(ctx context.Context, png, title, yName string, sizes []string, series []Series) error {
 	line := charts.NewLine()
-	line.SetGlobalOptions(noAnimation(),
-		charts.WithTitleOpts(opts.Title{Title: title, Left: "center", TitleStyle: &opts.TextStyle{FontSize: 15, FontFamily: font.FontFamily}}),
+	line.SetGlobalOptions(charts.WithAnimation(false),
+		charts.WithTitleOpts(opts.Title{Title: title, Left: "center", TitleStyle: &opts.TextStyle{FontSize: 15, FontFamily: reports.FontFamily}}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "30"}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true)}),
 		charts.WithGridOpts(opts.Grid{Left: "4%", Right: "4%", Top: "70", Bottom: "40", ContainLabel: opts.Bool(true)}),
@@ -46,7 +49,7 @@ func CostChart(ctx context.Context, png, title, yName string, sizes []string, se
 		}
 		line.AddSeries(s.Name, data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true)}))
 	}
-	option, err := option(line)
+	option, err := reports.ChartOption(line)
 	if err != nil {
 		return err
 	}
@@ -55,7 +58,7 @@ func CostChart(ctx context.Context, png, title, yName string, sizes []string, se
 		return err
 	}
 	defer os.RemoveAll(dir)
-	if err := writeAssets(dir); err != nil {
+	if err := reports.WriteAssets(dir); err != nil {
 		return err
 	}
 	f, err := os.Create(filepath.Join(dir, "cost.html"))
@@ -67,7 +70,7 @@ func CostChart(ctx context.Context, png, title, yName string, sizes []string, se
 	if err != nil {
 		return err
 	}
-	b, err := NewBrowser(ctx)
+	b, err := reports.NewBrowser(ctx)
 	if err != nil {
 		return err
 	}
@@ -77,7 +80,7 @@ func CostChart(ctx context.Context, png, title, yName string, sizes []string, se
 	if err := chromedp.Do(tab, chromedp.EmulateViewport(980, 540)); err != nil {
 		return err
 	}
-	if err := Open(tab, filepath.Join(dir, "cost.html"), 30*time.Second); err != nil {
+	if err := reports.Open(tab, filepath.Join(dir, "cost.html"), 30*time.Second); err != nil {
 		return err
 	}
 	img, err := chromedp.Run(tab, chromedp.FullScreenshot(100))

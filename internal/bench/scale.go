@@ -1,4 +1,4 @@
-package sample
+package bench
 
 import (
 	"bufio"
@@ -12,9 +12,10 @@ import (
 	"time"
 
 	"plantrack/plan"
+	"plantrack/sample"
 )
 
-// Scale grows the sample for measurements along two of its axes: units (k cities, the
+// Scaling grows the sample for measurements along two of its axes: units (k cities, the
 // real one and k-1 copies) and periods (the copies may report every month rather than
 // every quarter). A copy's units are the real ones renamed "<name>·<c>" (ids
 // "<id>-c<c>"); the plan, group phrases and 有关部门 mapping stay, so the copies are
@@ -46,13 +47,14 @@ type ScaleManifest struct {
 	CSV         []string // the copies' files, all UTF-8 CSV
 }
 
-// GenerateScaled writes the sample year of k cities into dir: the real city as Generate
-// writes it (every format and habit) under dir/city1, and each copy as one UTF-8 CSV of
-// its year under dir/cities, as a city office would send the year's reports compiled.
+// GenerateScaled writes the sample year of k cities into dir: the real city as
+// sample.Generate writes it (every format and habit) under dir/city1, and each copy as one
+// UTF-8 CSV of its year under dir/cities, as a city office would send the year's reports
+// compiled.
 // as must be the assignments resolved against ScaledUnits(reg, k).
 // rounds is how often the copies report: 1, every quarter (报告期 2021Q2); 3, every month
 // (报告期 2021-05, read as its quarter, each month's report superseding the month before).
-func GenerateScaled(dir string, c *plan.Catalog, reg *plan.Registry, as []plan.Assignment, k, rounds int, opt Options) (ScaleManifest, error) {
+func GenerateScaled(dir string, c *plan.Catalog, reg *plan.Registry, as []plan.Assignment, k, rounds int, opt sample.Options) (ScaleManifest, error) {
 	if rounds != 1 && rounds != 3 {
 		return ScaleManifest{}, fmt.Errorf("generate: %d reports a quarter: want 1 (quarterly) or 3 (monthly)", rounds)
 	}
@@ -67,7 +69,7 @@ func GenerateScaled(dir string, c *plan.Catalog, reg *plan.Registry, as []plan.A
 			byCity[city] = append(byCity[city], a)
 		}
 	}
-	man, err := Generate(filepath.Join(dir, "city1"), c, reg, real, opt)
+	man, err := sample.Generate(filepath.Join(dir, "city1"), c, reg, real, opt)
 	if err != nil {
 		return m, err
 	}

@@ -1,11 +1,13 @@
-package sample
+package bench
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"plantrack/plan"
+	"plantrack/sample"
 )
 
 func TestGenerateScaled(t *testing.T) {
@@ -14,9 +16,14 @@ func TestGenerateScaled(t *testing.T) {
 		t.Fatal(err)
 	}
 	units := ScaledUnits(b.Registry, 3)
-	related, _ := os.ReadFile("../data/plan/liaocheng-2021.related.csv")
-	groups, _ := os.ReadFile("../data/groups.csv")
-	text, _ := os.ReadFile("../data/plan/liaocheng-2021.txt")
+	read := func(p string) []byte {
+		data, err := os.ReadFile(filepath.Join("..", "..", "data", p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	related, groups, text := read("plan/liaocheng-2021.related.csv"), read("groups.csv"), read("plan/liaocheng-2021.txt")
 	s := plan.Resolve(plan.Source{Name: "plan", Data: text}, plan.Source{Name: "units", Data: units},
 		plan.Source{Name: "groups", Data: groups}, plan.Source{Name: "related", Data: related})
 	if s.Problems.Errors() > 0 {
@@ -33,7 +40,7 @@ func TestGenerateScaled(t *testing.T) {
 		t.Fatalf("assignments per city: %v", perCopy)
 	}
 	dir := t.TempDir()
-	m, err := GenerateScaled(dir, s.Catalog, s.Registry, s.Assignments, 3, 1, Options{Seed: DefaultSeed})
+	m, err := GenerateScaled(dir, s.Catalog, s.Registry, s.Assignments, 3, 1, sample.Options{Seed: sample.DefaultSeed})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,14 +49,14 @@ func TestGenerateScaled(t *testing.T) {
 	}
 	first, _ := os.ReadFile(m.CSV[0])
 	again := t.TempDir()
-	m2, _ := GenerateScaled(again, s.Catalog, s.Registry, s.Assignments, 3, 1, Options{Seed: DefaultSeed})
+	m2, _ := GenerateScaled(again, s.Catalog, s.Registry, s.Assignments, 3, 1, sample.Options{Seed: sample.DefaultSeed})
 	second, _ := os.ReadFile(m2.CSV[0])
 	if string(first) != string(second) || !strings.Contains(string(first), "东阿县·2,2021Q1,") {
 		t.Error("copies are not deterministic or not named as the registry names them")
 	}
 	// Monthly: three reports a quarter, periods written as months.
 	monthly := t.TempDir()
-	m3, err := GenerateScaled(monthly, s.Catalog, s.Registry, s.Assignments, 3, 3, Options{Seed: DefaultSeed})
+	m3, err := GenerateScaled(monthly, s.Catalog, s.Registry, s.Assignments, 3, 3, sample.Options{Seed: sample.DefaultSeed})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +67,7 @@ func TestGenerateScaled(t *testing.T) {
 	if !strings.Contains(string(text3), ",2021-05,") || strings.Contains(string(text3), ",2021Q") {
 		t.Error("monthly copies do not write months as periods")
 	}
-	if _, err := GenerateScaled(t.TempDir(), s.Catalog, s.Registry, s.Assignments, 2, 2, Options{}); err == nil {
+	if _, err := GenerateScaled(t.TempDir(), s.Catalog, s.Registry, s.Assignments, 2, 2, sample.Options{}); err == nil {
 		t.Error("two reports a quarter accepted")
 	}
 }
