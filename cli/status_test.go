@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"plantrack/reports"
 )
 
 // TestStatusGolden prints the chase list of the sample year: at the latest period, as a
@@ -41,16 +43,16 @@ func TestStatusAgreesWithViews(t *testing.T) {
 		if code != ExitOK {
 			t.Fatalf("%s: %s", p, stderr)
 		}
-		var c chase
+		var c reports.Chase
 		if err := json.Unmarshal([]byte(stdout), &c); err != nil {
 			t.Fatal(err)
 		}
-		if c.Period != p || len(c.Units) != 45 {
+		if string(c.Period) != p || len(c.Units) != 45 {
 			t.Errorf("%s: period %s, %d units", p, c.Period, len(c.Units))
 		}
 		rank := map[string]int{}
-		for i, g := range groupOrder {
-			rank[g] = i
+		for i, g := range reports.ChaseGroups {
+			rank[g.Code] = i
 		}
 		last := 0
 		for _, u := range c.Units {

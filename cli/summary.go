@@ -28,7 +28,7 @@ func printMetrics(ctx context.Context, w io.Writer, db *sql.DB) error {
 	}
 	fmt.Fprintf(w, "\n%s 全市完成率 %s (%d/%d)，平均进度 %.1f%%\n\n", period, pct(float64(completed)/float64(assigned)), completed, assigned, avg)
 
-	secs := &table{header: []string{"部分", "标题", "完成率", "完成/分工"}}
+	secs := &reports.Table{Header: []string{"部分", "标题", "完成率", "完成/分工"}}
 	rows, err := db.QueryContext(ctx, `SELECT section_no, section_title, completion_rate, completed, assigned FROM completion_by_section`)
 	if err != nil {
 		return err
@@ -41,14 +41,14 @@ func printMetrics(ctx context.Context, w io.Writer, db *sql.DB) error {
 			rows.Close()
 			return err
 		}
-		secs.add(chineseNumeral(no), title, pct(rate), fmt.Sprintf("%d/%d", done, all))
+		secs.Add(chineseNumeral(no), title, pct(rate), fmt.Sprintf("%d/%d", done, all))
 	}
 	rows.Close()
-	if err := secs.write(w); err != nil {
+	if err := secs.Write(w); err != nil {
 		return err
 	}
 
-	rank := &table{header: []string{"", "名次", "县市区/开发区", "完成率", "平均进度"}}
+	rank := &reports.Table{Header: []string{"", "名次", "县市区/开发区", "完成率", "平均进度"}}
 	for _, q := range []struct{ label, sql string }{
 		{"最好", `SELECT rank, unit_name, completion_rate, avg_progress FROM county_ranking ORDER BY rank, unit_id LIMIT 3`},
 		{"最差", `SELECT * FROM (SELECT rank, unit_name, completion_rate, avg_progress FROM county_ranking ORDER BY rank DESC, unit_id DESC LIMIT 3) ORDER BY rank, unit_name`},
@@ -65,12 +65,12 @@ func printMetrics(ctx context.Context, w io.Writer, db *sql.DB) error {
 				rows.Close()
 				return err
 			}
-			rank.add(q.label, strconv.Itoa(r), name, pct(rate), fmt.Sprintf("%.1f%%", prog))
+			rank.Add(q.label, strconv.Itoa(r), name, pct(rate), fmt.Sprintf("%.1f%%", prog))
 		}
 		rows.Close()
 	}
 	fmt.Fprintln(w)
-	return rank.write(w)
+	return rank.Write(w)
 }
 
 // chineseNumeral names a section as plans do: 1 → 一.

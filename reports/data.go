@@ -170,8 +170,8 @@ func Load(ctx context.Context, db *sql.DB, period, buildDate string) (*Data, err
 		d.Tasks = append(d.Tasks, t)
 		return nil
 	})
-	q.each(fmt.Sprintf(`SELECT s.section_no, s.section_title, s.assigned, s.completed, s.completion_rate, s.avg_progress,
-		rag(s.avg_progress / 100, pe.elapsed_share) FROM %s s, periods pe WHERE pe.period = '%s'`, at("completion_by_section"), period), func(s scanner) error {
+	q.each(fmt.Sprintf(`SELECT s.section_no, s.section_title, s.assigned, s.completed, s.completion_rate, s.avg_progress, r.rag
+		FROM %s s JOIN %s r USING (section_no) ORDER BY s.section_no`, at("completion_by_section"), at("rag_by_section")), func(s scanner) error {
 		var sec Section
 		if err := s.Scan(&sec.No, &sec.Title, &sec.Assigned, &sec.Completed, &sec.Rate, &sec.AvgProgress, &sec.RAG); err != nil {
 			return err
@@ -231,8 +231,8 @@ func Load(ctx context.Context, db *sql.DB, period, buildDate string) (*Data, err
 		d.Flags = append(d.Flags, c)
 		return err
 	})
-	q.each(fmt.Sprintf(`SELECT unit_name, sum(actual_reports - on_time_reports)::INTEGER, sum(actual_reports)::INTEGER, count(*) OVER ()::INTEGER FROM %s
-		GROUP BY unit_name, sort_order HAVING sum(actual_reports - on_time_reports) > 0 ORDER BY 2 DESC, sort_order LIMIT %d`, at("reporting_rate"), maxLagging), func(s scanner) error {
+	q.each(fmt.Sprintf(`SELECT unit_name, sum(late_reports)::INTEGER, sum(actual_reports)::INTEGER, count(*) OVER ()::INTEGER FROM %s
+		GROUP BY unit_name, sort_order HAVING sum(late_reports) > 0 ORDER BY 2 DESC, sort_order LIMIT %d`, at("reporting_rate"), maxLagging), func(s scanner) error {
 		var l Late
 		err := s.Scan(&l.Unit, &l.Late, &l.Reported, &d.LateUnits)
 		d.Late = append(d.Late, l)

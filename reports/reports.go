@@ -15,6 +15,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/sync/errgroup"
+
+	"plantrack/plan"
 )
 
 //go:embed templates/*.tmpl
@@ -271,29 +273,6 @@ type overdueGroup struct {
 	Tasks []Task
 }
 
-var kinds = map[string]string{"department": "市直部门", "county": "县市区", "zone": "开发区", "other": "其他"}
-var roles = map[string]string{"lead": "牵头", "responsible": "责任"}
-var statuses = map[string]string{"not_started": "未启动", "in_progress": "推进中", "completed": "已完成", "no_report": "未报送"}
-
-// reasons and flags say in Chinese what the codes of ingest mean.
-var reasons = map[string]string{
-	"bad_file": "文件无法读取", "bad_task_no": "任务序号有误", "unknown_task": "任务序号不在计划中", "unknown_unit": "填报单位不明",
-	"bad_period": "报告期有误", "bad_status": "完成状态有误", "bad_progress": "完成进度有误", "bad_achieved": "完成数量有误",
-	"bad_date": "填报日期有误", "duplicate_key": "重复字段", "not_an_object": "格式有误",
-}
-var flags = map[string]string{
-	"unassigned": "计划未分配该任务", "completed_not_100": "已完成但进度不足100%", "not_started_with_pct": "未启动但有进度",
-	"progress_assumed_100": "已完成未填进度（按100%计）", "no_progress": "未填进度", "no_submitted_on": "未填填报日期",
-	"unknown_field": "含未知字段", "progress_backwards": "进度较上期倒退",
-}
-
-func lookupOr(m map[string]string, k string) string {
-	if v, ok := m[k]; ok {
-		return v
-	}
-	return k
-}
-
 // funcs are the template functions; the page-specific ones see the page's charts.
 func funcs(d *Data, pageCharts func() map[string]Chart) template.FuncMap {
 	return template.FuncMap{
@@ -306,11 +285,11 @@ func funcs(d *Data, pageCharts func() map[string]Chart) template.FuncMap {
 			}
 			return string([]rune(s)[:n]) + "…"
 		},
-		"kind":   func(k string) string { return lookupOr(kinds, k) },
-		"role":   func(k string) string { return lookupOr(roles, k) },
-		"status": func(k string) string { return lookupOr(statuses, k) },
-		"reason": func(k string) string { return lookupOr(reasons, k) },
-		"flag":   func(k string) string { return lookupOr(flags, k) },
+		"kind":   plan.KindName,
+		"role":   plan.RoleShort,
+		"status": func(k string) string { return plan.Status(k).Name() },
+		"reason": func(k string) string { return plan.Reason(k).Label() },
+		"flag":   func(k string) string { return plan.Flag(k).Label() },
 		"chart": func(name string) (Chart, error) {
 			c, ok := pageCharts()[name]
 			if !ok {

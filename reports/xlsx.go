@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"plantrack/plan"
 )
 
 // writeSummary writes the pages' tables as one workbook for people who work in Excel:
@@ -90,21 +92,21 @@ func writeSummary(path string, d *Data) error {
 	}
 	rows = nil
 	for _, u := range d.Units {
-		rows = append(rows, []any{u.Name, lookupOr(kinds, u.Kind), u.Assigned, u.Completed, u.Rate, round1(u.AvgProgress), u.OnTimeRate, ragText(u.RAG)})
+		rows = append(rows, []any{u.Name, plan.KindName(u.Kind), u.Assigned, u.Completed, u.Rate, round1(u.AvgProgress), u.OnTimeRate, ragText(u.RAG)})
 	}
 	if err := sheet("单位", []col{{"单位", 26, 0}, {"类别", 10, 0}, {"分工", 8, 0}, {"已完成", 8, 0}, {"完成率", 10, pct}, {"平均进度", 10, num1}, {"按时报送率", 12, pct}, {"状态", 8, 0}}, rows); err != nil {
 		return err
 	}
 	rows = nil
 	for _, r := range d.Ranking {
-		rows = append(rows, []any{r.Rank, r.Name, lookupOr(kinds, r.Kind), r.Rate, round1(r.AvgProgress), r.OnTimeRate})
+		rows = append(rows, []any{r.Rank, r.Name, plan.KindName(r.Kind), r.Rate, round1(r.AvgProgress), r.OnTimeRate})
 	}
 	if err := sheet("县市区排名", []col{{"名次", 6, 0}, {"单位", 26, 0}, {"类别", 10, 0}, {"完成率", 10, pct}, {"平均进度", 10, num1}, {"按时报送率", 12, pct}}, rows); err != nil {
 		return err
 	}
 	rows = nil
 	for _, c := range d.Rejected {
-		rows = append(rows, []any{lookupOr(reasons, c.Label), c.Label, c.N})
+		rows = append(rows, []any{plan.Reason(c.Label).Label(), c.Label, c.N})
 	}
 	if err := sheet("退回原因", []col{{"原因", 24, 0}, {"代码", 16, 0}, {"条数", 8, 0}}, rows); err != nil {
 		return err

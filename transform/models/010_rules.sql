@@ -5,6 +5,10 @@
 --                      rag_green of it, amber at or above rag_amber, red below.
 --   overdue            a task is overdue (the briefing lists it under its lead units) when
 --                      its completion rate is below rag_amber of the share of the year elapsed.
+--   chase_group        the chase list's group of a unit at a period, the units behind first
+--                      (chase_groups() in that order): not_reported when nothing was received,
+--                      incomplete when some reports are missing, late when everything was
+--                      received but some of it late, complete when everything came on time.
 CREATE OR REPLACE MACRO grace_days() AS 10;
 CREATE OR REPLACE MACRO rag_green() AS 0.9;
 CREATE OR REPLACE MACRO rag_amber() AS 0.6;
@@ -14,3 +18,9 @@ CREATE OR REPLACE MACRO rag(progress_share, elapsed_share) AS
          ELSE 'red' END;
 CREATE OR REPLACE MACRO overdue(completion_rate, elapsed_share) AS
     completion_rate < rag_amber() * elapsed_share;
+CREATE OR REPLACE MACRO chase_groups() AS ['not_reported', 'incomplete', 'late', 'complete'];
+CREATE OR REPLACE MACRO chase_group(expected, received, late) AS
+    CASE WHEN received = 0 THEN 'not_reported'
+         WHEN received < expected THEN 'incomplete'
+         WHEN late > 0 THEN 'late'
+         ELSE 'complete' END;

@@ -1,7 +1,8 @@
 -- reporting_rate: the DHIS2-style reporting rate per unit and period up to P: expected
 -- reports (one per assignment), actual reports (assignments reported for that period),
 -- on-time reports (assignments whose first report for the period was filed by its due day:
--- a later correction does not make a report late), and their rates.
+-- a later correction does not make a report late), late reports (the actual reports not on
+-- time: filed after the due day, or with no 填报日期), and their rates.
 CREATE OR REPLACE MACRO reporting_rate_at(p) AS TABLE
 WITH firsts AS (
     -- the highest version number is the earliest report
@@ -13,6 +14,7 @@ SELECT u.unit_id, u.unit_name, u.unit_kind, pe.period,
        count(*)                                    AS expected_reports,
        count(f.task_no)                            AS actual_reports,
        count(*) FILTER (WHERE f.on_time)           AS on_time_reports,
+       count(f.task_no) FILTER (WHERE NOT coalesce(f.on_time, false)) AS late_reports,
        count(f.task_no) / count(*)                 AS reporting_rate,
        count(*) FILTER (WHERE f.on_time) / count(*) AS on_time_rate,
        min(u.sort_order)                           AS sort_order

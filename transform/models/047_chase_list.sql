@@ -1,0 +1,34 @@
+-- chase_list: the chase list (催报清单) of period P, one row per unit with assignments: the
+-- reports it owes (expected, one per assigned task), received, on time and late (as
+-- reporting_rate counts them), the tasks still missing (missing_tasks), the latest 填报日期
+-- of its reports for P, and its chase_group by the rule in rules, with group_order (its
+-- place in chase_groups()): ORDER BY group_order, sort_order, unit_id lists the units
+-- behind first. The period's totals come with every row (total_expected, total_received,
+-- total_on_time).
+CREATE OR REPLACE MACRO chase_list_at(p) AS TABLE
+WITH last_report AS (
+    SELECT unit_id, max(submitted_on) AS last_submitted_on
+    FROM reports
+    WHERE period = p::period
+    GROUP BY unit_id
+), chase AS (
+    SELECT r.unit_id, r.unit_name, r.unit_kind, r.sort_order,
+           r.expected_reports AS expected, r.actual_reports AS received,
+           r.on_time_reports AS on_time, r.late_reports AS late,
+           m.missing_tasks, l.last_submitted_on,
+           chase_group(r.expected_reports, r.actual_reports, r.late_reports) AS chase_group
+    FROM reporting_rate_at(p) r
+    JOIN missing_tasks_at(p) m ON m.unit_id = r.unit_id AND m.period = r.period
+    LEFT JOIN last_report l ON l.unit_id = r.unit_id
+    WHERE r.period = p::period
+)
+SELECT chase_group, list_position(chase_groups(), chase_group) AS group_order,
+       unit_id, unit_name, unit_kind, sort_order, expected, received, on_time, late,
+       missing_tasks, last_submitted_on,
+       (sum(expected) OVER ())::BIGINT AS total_expected,
+       (sum(received) OVER ())::BIGINT AS total_received,
+       (sum(on_time) OVER ())::BIGINT  AS total_on_time
+FROM chase
+ORDER BY group_order, sort_order, unit_id;
+
+CREATE OR REPLACE VIEW chase_list AS SELECT * FROM chase_list_at(latest_period());
