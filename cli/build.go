@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -9,8 +10,13 @@ import (
 	"plantrack/transform"
 )
 
+// buildOptions are the flags of plantrack build.
+type buildOptions struct {
+	db string
+}
+
 func newBuildCmd(e *env) *cobra.Command {
-	var dbPath string
+	opts := buildOptions{db: store.DefaultPath}
 	cmd := &cobra.Command{
 		Use:   "build [--db FILE]",
 		Short: "(Re)build the metric tables and views from the SQL models (ingest does this too)",
@@ -21,22 +27,26 @@ ingest cut short, or after changing rows by hand (the views refuse to answer fro
 older than the rows).`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := store.Open(cmd.Context(), dbPath)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			if err := transform.Apply(cmd.Context(), db); err != nil {
-				return err
-			}
-			views, err := transform.Views()
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(e.stdout, "%d views in %s\n", len(views), dbPath)
-			return nil
+			return runBuild(cmd.Context(), e, opts)
 		},
 	}
-	cmd.Flags().StringVar(&dbPath, "db", store.DefaultPath, "database file")
+	cmd.Flags().StringVar(&opts.db, "db", opts.db, "database file")
 	return cmd
+}
+
+func runBuild(ctx context.Context, e *env, opts buildOptions) error {
+	db, err := store.Open(ctx, opts.db)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := transform.Apply(ctx, db); err != nil {
+		return err
+	}
+	views, err := transform.Views()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%d views in %s\n", len(views), opts.db)
+	return nil
 }

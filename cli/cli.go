@@ -8,40 +8,91 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
 
+	"plantrack/ingest"
+	"plantrack/store"
+
 	"github.com/spf13/cobra"
 )
 
 // Exit codes, as documented in `plantrack --help`.
 const (
-	ExitOK       = 0 // done
-	ExitError    = 1 // a fatal error: bad input file, broken plan, database trouble; nothing written
-	ExitRejected = 2 // --strict, and some rows were rejected; nothing written
-	ExitUsage    = 3 // bad command line
+	ExitOK          = 0   // done
+	ExitError       = 1   // a fatal error: bad input file, broken plan, database trouble; nothing written
+	ExitRejected    = 2   // --strict, and some rows were rejected; nothing written
+	ExitUsage       = 3   // bad command line
+	ExitBusy        = 4   // another process is writing the database: try again when it has finished
+	ExitInterrupted = 130 // stopped by Ctrl-C or SIGTERM; an unfinished batch was rolled back
 )
 
 const exitHelp = `Exit codes:
-  0  done
-  1  fatal error (a message names the file, row and value); nothing was written
-  2  --strict and some rows were rejected; nothing was written
-  3  bad command line`
+  0    done
+  1    fatal error (a message names the file, row and value); nothing was written
+  2    --strict and some rows were rejected; nothing was written
+  3    bad command line
+  4    the database is in use by another plantrack: try again when it has finished
+  130  interrupted (Ctrl-C); an unfinished batch was rolled back`
 
-// exitError carries an exit code other than ExitError up to Run.
-type exitError struct {
-	code int
-	err  error
+// errUsage marks a bad command line: usageErrorf wraps it, and so do cobra's flag errors.
+var errUsage = errors.New("bad command line")
+
+// usageError is a bad command line: its message, and errUsage for exitCode.
+type usageError struct{ err error }
+
+func (e usageError) Error() string   { return e.err.Error() }
+func (e usageError) Unwrap() []error { return []error{e.err, errUsage} }
+func usageErrorf(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
 }
 
-func (e *exitError) Error() string { return e.err.Error() }
-func (e *exitError) Unwrap() error { return e.err }
+// exitCodes turn errors into exit codes: the first that matches decides.
+var exitCodes = []struct {
+	err  error
+	code int
+}{
+	{context.Canceled, ExitInterrupted},
+	{errUsage, ExitUsage},
+	{ingest.ErrRejected, ExitRejected},
+	{store.ErrBusy, ExitBusy},
+}
 
-func usageErrorf(format string, args ...any) error {
-	return &exitError{code: ExitUsage, err: fmt.Errorf(format, args...)}
+// exitCode is the exit code of a command's error.
+func exitCode(err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	for _, c := range exitCodes {
+		if errors.Is(err, c.err) {
+			return c.code
+		}
+	}
+	return ExitError
+}
+
+// message is an error as plantrack prints it: a file that cannot be read says its path and
+// what is wrong once (/nope.txt: no such file), an interruption says what happened.
+func message(err error) string {
+	if errors.Is(err, context.Canceled) {
+		return "interrupted: nothing more was written (an unfinished batch was rolled back)"
+	}
+	msg := err.Error()
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
+		why := pe.Err.Error()
+		switch {
+		case errors.Is(pe.Err, fs.ErrNotExist):
+			why = "no such file"
+		case errors.Is(pe.Err, fs.ErrPermission):
+			why = "permission denied"
+		}
+		msg = strings.Replace(msg, pe.Error(), pe.Path+": "+why, 1)
+	}
+	return msg
 }
 
 // env is what every command gets: its streams and logger.
@@ -61,18 +112,10 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
-	if err == nil {
-		return ExitOK
+	code := exitCode(err)
+	if err != nil {
+		fmt.Fprintf(stderr, "plantrack: %s\n", message(err))
 	}
-	code := ExitError
-	var xe *exitError
-	switch {
-	case errors.As(err, &xe):
-		code = xe.code
-	case strings.HasPrefix(err.Error(), "unknown command"):
-		code = ExitUsage
-	}
-	fmt.Fprintf(stderr, "plantrack: %v\n", err)
 	if code == ExitUsage {
 		fmt.Fprintln(stderr, "Run 'plantrack --help' for usage.")
 	}
@@ -88,6 +131,14 @@ and the progress reports (进度报表) units file each quarter, and turns them 
 database, completion rates by section, task, unit and county, and offline chart reports.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		// An argument here is a command plantrack does not have.
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageErrorf("unknown command %q", args[0])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 		PersistentPreRun: func(cmd *cobra.Command, _ []string) {
 			level := slog.LevelWarn
 			if e.verbose {
@@ -98,7 +149,7 @@ database, completion rates by section, task, unit and county, and offline chart 
 	}
 	root.PersistentFlags().BoolVarP(&e.verbose, "verbose", "v", false, "log what is being done to stderr")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return &exitError{code: ExitUsage, err: err}
+		return usageError{err}
 	})
 	root.SetUsageTemplate(root.UsageTemplate() + "\n" + exitHelp + "\n")
 	root.AddCommand(newPlanCmd(e), newIngestCmd(e), newBuildCmd(e), newSQLCmd(e), newExportCmd(e),

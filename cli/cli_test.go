@@ -3,12 +3,17 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"plantrack/ingest"
+	"plantrack/store"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -55,7 +60,10 @@ func TestExitCodes(t *testing.T) {
 		{"unknown flag", []string{"plan", "--nope", "x.txt"}, ExitUsage, "unknown flag: --nope"},
 		{"unknown command", []string{"frobnicate"}, ExitUsage, `unknown command "frobnicate"`},
 		{"bad format", []string{"plan", "--format", "xml", "x.txt"}, ExitUsage, `--format "xml"`},
-		{"missing file", []string{"plan", "testdata/nope.txt"}, ExitError, "read open testdata/nope.txt: no such file or directory"},
+		{"missing file", []string{"plan", "testdata/nope.txt"}, ExitError, "plantrack: testdata/nope.txt: no such file\n"},
+		{"missing input", []string{"ingest", "--db", filepath.Join(t.TempDir(), "t.duckdb"), "testdata/nope"}, ExitError, "plantrack: testdata/nope: no such file\n"},
+		{"missing units file", []string{"plan", "../data/plan/liaocheng-2021.txt", "--units", "nope.csv"}, ExitError, "plantrack: nope.csv: no such file\n"},
+		{"bad period", []string{"template", "--period", "2021Q9", "--out", t.TempDir()}, ExitUsage, `--period "2021Q9": not a period`},
 		{"plan with errors", []string{"plan", "testdata/plan/unknown-phrase/plan.txt"}, ExitError, "the plan has 2 error(s)"},
 		{"good plan", []string{"plan", "../data/plan/liaocheng-2021.txt"}, ExitOK, ""},
 	}
@@ -75,12 +83,45 @@ func TestExitCodes(t *testing.T) {
 	}
 }
 
+// Ctrl-C (a cancelled context) ends a command with exit 130 and one line saying so.
+func TestInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.csv"), []byte("填报单位,报告期,任务序号,完成状态\n东阿县,2021Q1,1,推进中\n"), 0o644)
+	code := Run(ctx, []string{"ingest", "--db", filepath.Join(dir, "t.duckdb"), dir}, strings.NewReader(""), &out, &errb)
+	if want := "plantrack: interrupted: nothing more was written (an unfinished batch was rolled back)\n"; code != ExitInterrupted || errb.String() != want {
+		t.Errorf("exit %d, stderr %q; want %d, %q", code, errb.String(), ExitInterrupted, want)
+	}
+}
+
+// exitCode maps each error to its code through errors.Is, however deeply it is wrapped.
+func TestExitCodeTable(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		err  error
+		code int
+	}{
+		{"none", nil, ExitOK},
+		{"other", errors.New("boom"), ExitError},
+		{"usage", usageErrorf("--format %q", "x"), ExitUsage},
+		{"strict", fmt.Errorf("ingest: %w", ingest.ErrRejected), ExitRejected},
+		{"busy", fmt.Errorf("open: %w", store.ErrBusy), ExitBusy},
+		{"cancelled", fmt.Errorf("read: %w", context.Canceled), ExitInterrupted},
+	} {
+		if got := exitCode(c.err); got != c.code {
+			t.Errorf("%s: exit %d, want %d", c.name, got, c.code)
+		}
+	}
+}
+
 func TestHelpDocumentsExitCodes(t *testing.T) {
 	stdout, _, code := run(t, "--help")
 	if code != ExitOK {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"Exit codes:", "0  done", "1  fatal error", "3  bad command line", "plan"} {
+	for _, want := range []string{"Exit codes:", "0    done", "1    fatal error", "3    bad command line", "4    the database is in use", "130  interrupted", "plan"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("--help does not mention %q:\n%s", want, stdout)
 		}

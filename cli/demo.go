@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"plantrack/ingest"
+	"plantrack/plan"
 	"plantrack/receipt"
 	"plantrack/reports"
 	"plantrack/sample"
@@ -17,9 +19,14 @@ import (
 	"plantrack/transform"
 )
 
+// demoOptions are the flags of plantrack demo.
+type demoOptions struct {
+	out  string
+	seed int64
+}
+
 func newDemoCmd(e *env) *cobra.Command {
-	out := "out"
-	seed := int64(sample.DefaultSeed)
+	opts := demoOptions{out: "out", seed: sample.DefaultSeed}
 	cmd := &cobra.Command{
 		Use:   "demo [--out DIR]",
 		Short: "Run the whole job on the built-in Liaocheng 2021 plan and a generated sample year",
@@ -30,85 +37,89 @@ write the reports (DIR/index.html and the pages it links).
 The same seed always gives the same files. An existing DIR/plantrack.duckdb is replaced.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := loadGoodCatalog(e, planFiles{})
-			if err != nil {
-				return err
-			}
-			subDir := filepath.Join(out, "submissions")
-			dbPath := filepath.Join(out, "plantrack.duckdb")
-			tmplDir, receiptDir := filepath.Join(out, "templates"), filepath.Join(out, "receipts")
-			for _, p := range []string{subDir, dbPath, dbPath + ".wal", tmplDir, receiptDir} {
-				if err := os.RemoveAll(p); err != nil {
-					return err
-				}
-			}
-			start := time.Now()
-			stage := func(name string) {
-				e.log.Info("demo", "stage", name, "elapsed", time.Since(start).Round(time.Millisecond))
-				start = time.Now()
-			}
-			man, err := sample.Generate(subDir, c.Catalog, c.reg, c.assignments, sample.Options{Seed: seed})
-			if err != nil {
-				return fmt.Errorf("generate samples: %w", err)
-			}
-			fmt.Fprintf(e.stdout, "%s: %d 个部分, %d 项任务, %d 项分工\n", c.Title, len(c.Sections), len(c.Tasks), len(c.assignments))
-			fmt.Fprintf(e.stdout, "generated %d sample files in %s\n", len(man.Files), subDir)
-			stage("generate")
-			tmplUnits, err := templateRound(cmd.Context(), c, man, subDir, tmplDir)
-			if err != nil {
-				return fmt.Errorf("template round: %w", err)
-			}
-			fmt.Fprintf(e.stdout, "%d units (%s) answered with their templates from %s\n", len(tmplUnits), strings.Join(tmplUnits, "、"), tmplDir)
-
-			stage("templates")
-			db, err := store.Open(cmd.Context(), dbPath)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			sum, err := ingest.Ingest(cmd.Context(), db, c.ingestPlan(), []string{subDir}, ingest.Options{Log: e.log})
-			if err != nil {
-				return err
-			}
-			if err := transform.Apply(cmd.Context(), db); err != nil {
-				return err
-			}
-			stage("ingest and transform")
-			printRejections(e.stderr, sum.Rejections)
-			printSummary(e.stdout, sum, true, e.verbose)
-			// The receipts and the reports read the committed batch and write their own
-			// files: they are made together.
-			ins := receiptInputs([]string{subDir}, sum, receiptDir)
-			receipts := make(chan error, 1)
-			go func() { receipts <- receipt.Write(cmd.Context(), db.DB, ins, receipt.Options{}) }()
-			var metrics strings.Builder
-			err = printMetrics(cmd.Context(), &metrics, db.DB)
-			var d *reports.Data
-			var pages []reports.Page
-			if err == nil {
-				d, pages, err = reports.Render(cmd.Context(), db.DB, out, reports.Options{})
-			}
-			stage("metrics and reports")
-			if rerr := <-receipts; rerr != nil {
-				return rerr
-			}
-			if err != nil {
-				return err
-			}
-			stage("receipts")
-			fmt.Fprintf(e.stdout, "wrote %d receipts (回执) to %s\n", len(ins), receiptDir)
-			fmt.Fprint(e.stdout, metrics.String())
-			fmt.Fprintf(e.stdout, "\ndatabase: %s (try: plantrack sql --db %s 'SELECT * FROM completion_by_unit')\n", dbPath, dbPath)
-			fmt.Fprintf(e.stdout, "reports: %d pages for %s\n", len(pages), d.Period)
-			abs, err := filepath.Abs(filepath.Join(out, "index.html"))
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(e.stdout, abs)
-			return nil
+			return runDemo(cmd.Context(), e, opts)
 		},
 	}
-	cmd.Flags().StringVar(&out, "out", out, "folder for the sample submissions, the database and the reports")
-	cmd.Flags().Int64Var(&seed, "seed", seed, "sample generator seed")
+	cmd.Flags().StringVar(&opts.out, "out", opts.out, "folder for the sample submissions, the database and the reports")
+	cmd.Flags().Int64Var(&opts.seed, "seed", opts.seed, "sample generator seed")
 	return cmd
+}
+
+func runDemo(ctx context.Context, e *env, opts demoOptions) error {
+	c, err := loadGoodPlan(e, plan.Files{})
+	if err != nil {
+		return err
+	}
+	subDir := filepath.Join(opts.out, "submissions")
+	dbPath := filepath.Join(opts.out, "plantrack.duckdb")
+	tmplDir, receiptDir := filepath.Join(opts.out, "templates"), filepath.Join(opts.out, "receipts")
+	for _, p := range []string{subDir, dbPath, dbPath + ".wal", tmplDir, receiptDir} {
+		if err := os.RemoveAll(p); err != nil {
+			return err
+		}
+	}
+	start := time.Now()
+	stage := func(name string) {
+		e.log.Info("demo", "stage", name, "elapsed", time.Since(start).Round(time.Millisecond))
+		start = time.Now()
+	}
+	man, err := sample.Generate(subDir, c, sample.Options{Seed: opts.seed})
+	if err != nil {
+		return fmt.Errorf("generate samples: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "%s: %d 个部分, %d 项任务, %d 项分工\n", c.Catalog.Title, len(c.Catalog.Sections), len(c.Catalog.Tasks), len(c.Assignments))
+	fmt.Fprintf(e.stdout, "generated %d sample files in %s\n", len(man.Files), subDir)
+	stage("generate")
+	tmplUnits, err := sample.TemplateRound(ctx, c, man, subDir, tmplDir)
+	if err != nil {
+		return fmt.Errorf("template round: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "%d units (%s) answered with their templates from %s\n", len(tmplUnits), strings.Join(tmplUnits, "、"), tmplDir)
+
+	stage("templates")
+	db, err := store.Open(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	sum, err := ingest.Ingest(ctx, db, c, []string{subDir}, ingest.Options{Log: e.log})
+	if err != nil {
+		return err
+	}
+	if err := transform.Apply(ctx, db); err != nil {
+		return err
+	}
+	stage("ingest and transform")
+	printRejections(e.stderr, sum.Rejections)
+	printSummary(e.stdout, sum, true, e.verbose)
+	// The receipts and the reports read the committed batch and write their own
+	// files: they are made together.
+	ins := receiptInputs([]string{subDir}, sum, receiptDir)
+	receipts := make(chan error, 1)
+	go func() { receipts <- receipt.Write(ctx, db.DB, ins, receipt.Options{}) }()
+	var metrics strings.Builder
+	err = printMetrics(ctx, &metrics, db.DB)
+	var d *reports.Data
+	var pages []reports.Page
+	if err == nil {
+		d, pages, err = reports.Render(ctx, db.DB, opts.out, reports.Options{})
+	}
+	stage("metrics and reports")
+	if rerr := <-receipts; rerr != nil {
+		return rerr
+	}
+	if err != nil {
+		return err
+	}
+	stage("receipts")
+	fmt.Fprintf(e.stdout, "wrote %d receipts (回执) to %s\n", len(ins), receiptDir)
+	fmt.Fprint(e.stdout, metrics.String())
+	fmt.Fprintf(e.stdout, "\ndatabase: %s (try: plantrack sql --db %s 'SELECT * FROM completion_by_unit')\n", dbPath, dbPath)
+	fmt.Fprintf(e.stdout, "reports: %d pages for %s\n", len(pages), d.Period)
+	abs, err := filepath.Abs(filepath.Join(opts.out, "index.html"))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, abs)
+	return nil
 }

@@ -1,7 +1,7 @@
 package cli
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"plantrack/ingest"
+	"plantrack/plan"
 	"plantrack/receipt"
 	"plantrack/store"
 	"plantrack/transform"
@@ -23,15 +24,18 @@ import (
 // maxShownRejections bounds the rejections printed; all of them are in rejected_rows.
 const maxShownRejections = 50
 
+// ingestOptions are the flags of plantrack ingest.
+type ingestOptions struct {
+	db       string
+	plan     plan.Files
+	strict   bool
+	receipts string // folder for the receipts, "" for none
+	period   string
+	noBuild  bool
+}
+
 func newIngestCmd(e *env) *cobra.Command {
-	var (
-		dbPath   string
-		files    planFiles
-		strict   bool
-		receipts string
-		period   string
-		noBuild  bool
-	)
+	opts := ingestOptions{db: store.DefaultPath}
 	cmd := &cobra.Command{
 		Use:   "ingest [--db FILE] PATH...",
 		Short: "Read submissions (.csv .xlsx .json, files or folders) into the database",
@@ -67,67 +71,69 @@ refuse to answer rather than answer from older rows.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := loadGoodCatalog(e, files)
-			if err != nil {
-				return err
-			}
-			if period != "" {
-				if period, err = planPeriod(c, period); err != nil {
-					return err
-				}
-			}
-			db, err := store.Open(cmd.Context(), dbPath)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			opt := ingest.Options{Strict: strict, Log: e.log, Progress: progressBar(e.stderr), BeforeCommit: faultHook(), Period: period}
-			sum, err := ingest.Ingest(cmd.Context(), db, c.ingestPlan(), args, opt)
-			if sum != nil {
-				printRejections(e.stderr, sum.Rejections)
-				printSummary(e.stdout, sum, err == nil, e.verbose)
-			}
-			if errors.Is(err, ingest.ErrRejected) {
-				return &exitError{code: ExitRejected, err: err}
-			}
-			if err != nil {
-				return err
-			}
-			// The stored models are rebuilt once the batch is committed (inside its
-			// transaction DuckDB reads the new rows several times slower). Until they are,
-			// the metric views refuse to answer rather than answer from older rows.
-			if noBuild {
-				fmt.Fprintln(e.stdout, "metric tables not rebuilt (--no-build): run plantrack build before reading them")
-			} else if err := transform.Apply(cmd.Context(), db); err != nil {
-				if sum.BatchID > 0 {
-					return fmt.Errorf("batch %d is committed, but building the metric tables failed (run plantrack build): %w", sum.BatchID, err)
-				}
-				return err
-			}
-			if receipts == "" {
-				return nil
-			}
-			ins := receiptInputs(args, sum, receipts)
-			if err := receipt.Write(cmd.Context(), db.DB, ins, receipt.Options{Period: period}); err != nil {
-				if sum.BatchID > 0 {
-					return fmt.Errorf("batch %d is committed, but writing the receipts failed: %w", sum.BatchID, err)
-				}
-				return err
-			}
-			fmt.Fprintf(e.stdout, "wrote %d receipts (回执) to %s\n", len(ins), receipts)
-			return nil
+			return runIngest(cmd.Context(), e, opts, args)
 		},
 	}
-	cmd.Flags().StringVar(&dbPath, "db", store.DefaultPath, "database file")
-	cmd.Flags().BoolVar(&strict, "strict", false, "write nothing, and exit 2, if any row is rejected")
-	cmd.Flags().BoolVar(&noBuild, "no-build", false, "do not rebuild the metric tables after the batch (run plantrack build later)")
-	cmd.Flags().StringVar(&receipts, "receipts", "", "write a receipt (回执) XLSX per input file into `DIR`")
-	cmd.Flags().StringVar(&period, "period", "", "the period being collected (2021Q2): a template for another period is refused")
-	planFlags(cmd, &files)
+	cmd.Flags().StringVar(&opts.db, "db", opts.db, "database file")
+	cmd.Flags().BoolVar(&opts.strict, "strict", false, "write nothing, and exit 2, if any row is rejected")
+	cmd.Flags().BoolVar(&opts.noBuild, "no-build", false, "do not rebuild the metric tables after the batch (run plantrack build later)")
+	cmd.Flags().StringVar(&opts.receipts, "receipts", "", "write a receipt (回执) XLSX per input file into `DIR`")
+	cmd.Flags().StringVar(&opts.period, "period", "", "the period being collected (2021Q2, 2021年第二季度): a template for another period is refused")
+	planFlags(cmd, &opts.plan)
 	return cmd
 }
 
-func printRejections(w io.Writer, rs []ingest.Rejection) {
+func runIngest(ctx context.Context, e *env, opts ingestOptions, paths []string) error {
+	c, err := loadGoodPlan(e, opts.plan)
+	if err != nil {
+		return err
+	}
+	var period plan.Period
+	if opts.period != "" {
+		if period, err = planPeriod(c, opts.period); err != nil {
+			return err
+		}
+	}
+	db, err := store.Open(ctx, opts.db)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	opt := ingest.Options{Strict: opts.strict, Log: e.log, Progress: progressBar(e.stderr), BeforeCommit: faultHook(), Period: period}
+	sum, err := ingest.Ingest(ctx, db, c, paths, opt)
+	if sum != nil {
+		printRejections(e.stderr, sum.Rejections)
+		printSummary(e.stdout, sum, err == nil, e.verbose)
+	}
+	if err != nil {
+		return err
+	}
+	// The stored models are rebuilt once the batch is committed (inside its transaction
+	// DuckDB reads the new rows several times slower). Until they are, the metric views
+	// refuse to answer rather than answer from older rows.
+	if opts.noBuild {
+		fmt.Fprintln(e.stdout, "metric tables not rebuilt (--no-build): run plantrack build before reading them")
+	} else if err := transform.Apply(ctx, db); err != nil {
+		if sum.BatchID > 0 {
+			return fmt.Errorf("batch %d is committed, but building the metric tables failed (run plantrack build): %w", sum.BatchID, err)
+		}
+		return err
+	}
+	if opts.receipts == "" {
+		return nil
+	}
+	ins := receiptInputs(paths, sum, opts.receipts)
+	if err := receipt.Write(ctx, db.DB, ins, receipt.Options{Period: period}); err != nil {
+		if sum.BatchID > 0 {
+			return fmt.Errorf("batch %d is committed, but writing the receipts failed: %w", sum.BatchID, err)
+		}
+		return err
+	}
+	fmt.Fprintf(e.stdout, "wrote %d receipts (回执) to %s\n", len(ins), opts.receipts)
+	return nil
+}
+
+func printRejections(w io.Writer, rs []store.Rejection) {
 	for i, r := range rs {
 		if i == maxShownRejections {
 			fmt.Fprintf(w, "… and %d more rejected (SELECT * FROM rejected_rows shows them all)\n", len(rs)-i)
@@ -216,13 +222,13 @@ func faultHook() func() {
 }
 
 // planPeriod reads a --period flag: any way ingest reads a period, within the plan year.
-func planPeriod(c *catalog, s string) (string, error) {
-	p, err := ingest.ParsePeriod(s)
+func planPeriod(c *plan.Bundle, s string) (plan.Period, error) {
+	p, err := plan.ParsePeriod(s)
 	if err != nil {
 		return "", usageErrorf("--period %q: %v", s, err)
 	}
-	if p[:4] != fmt.Sprint(c.Year) {
-		return "", usageErrorf("--period %s: the plan year is %d", p, c.Year)
+	if p.Year() != c.Catalog.Year {
+		return "", usageErrorf("--period %s: the plan year is %d", p, c.Catalog.Year)
 	}
 	return p, nil
 }

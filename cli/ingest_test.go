@@ -90,7 +90,7 @@ func TestKilledIngestChangesNothing(t *testing.T) {
 
 	// The second writer.
 	stdout, stderr, code := run(t, "ingest", "--db", db, submissionFiles(t, dir, 1, "莘县"))
-	if code != ExitError || !strings.Contains(stderr, "database is in use") || !strings.Contains(stderr, "has it open for writing") {
+	if code != ExitBusy || !strings.Contains(stderr, "database is in use") || !strings.Contains(stderr, "has it open for writing") {
 		t.Errorf("second writer: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
 

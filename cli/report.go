@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 
@@ -10,11 +11,14 @@ import (
 	"plantrack/store"
 )
 
+// reportOptions are the flags of plantrack report.
+type reportOptions struct {
+	db, period, out, date string
+	pdf                   bool
+}
+
 func newReportCmd(e *env) *cobra.Command {
-	var (
-		dbPath, period, out, date string
-		pdf                       bool
-	)
+	opts := reportOptions{db: store.DefaultPath, out: "reports"}
 	cmd := &cobra.Command{
 		Use:   "report [--db FILE] [--period 2021Q4] [--out DIR] [--pdf]",
 		Short: "Write the white paper, county comparison, briefing, unit pages and summary.xlsx",
@@ -28,36 +32,40 @@ latest 填报日期 in the data unless --date says otherwise.
 chromium fonts-noto-cjk).`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := openExisting(cmd, dbPath)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			p, err := dbPeriod(cmd.Context(), db, period)
-			if err != nil {
-				return err
-			}
-			d, pages, err := reports.Render(cmd.Context(), db.DB, out, reports.Options{Period: string(p), BuildDate: date})
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(e.stdout, "%s %s: completion %s, %d pages\n", d.Title, d.Period, reports.Pct(d.Overall.Rate), len(pages))
-			if pdf {
-				files, err := reports.PrintPDF(cmd.Context(), out, pages)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(e.stdout, "%d PDFs\n", len(files))
-			}
-			abs, _ := filepath.Abs(filepath.Join(out, "index.html"))
-			fmt.Fprintln(e.stdout, abs)
-			return nil
+			return runReport(cmd.Context(), e, opts)
 		},
 	}
-	cmd.Flags().StringVar(&dbPath, "db", store.DefaultPath, "database file")
-	cmd.Flags().StringVar(&period, "period", "", "quarter to report: 2021Q2, 2021年第二季度, 2021-06 (default: the latest with reports)")
-	cmd.Flags().StringVar(&out, "out", "reports", "folder to write the reports to")
-	cmd.Flags().StringVar(&date, "date", "", "date printed on the reports (default: the latest 填报日期 in the data)")
-	cmd.Flags().BoolVar(&pdf, "pdf", false, "also print each page to PDF with headless Chromium")
+	cmd.Flags().StringVar(&opts.db, "db", opts.db, "database file")
+	cmd.Flags().StringVar(&opts.period, "period", "", "quarter to report: 2021Q2, 2021年第二季度, 2021-06 (default: the latest with reports)")
+	cmd.Flags().StringVar(&opts.out, "out", opts.out, "folder to write the reports to")
+	cmd.Flags().StringVar(&opts.date, "date", "", "date printed on the reports (default: the latest 填报日期 in the data)")
+	cmd.Flags().BoolVar(&opts.pdf, "pdf", false, "also print each page to PDF with headless Chromium")
 	return cmd
+}
+
+func runReport(ctx context.Context, e *env, opts reportOptions) error {
+	db, err := openExisting(ctx, opts.db)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	p, err := dbPeriod(ctx, db, opts.period)
+	if err != nil {
+		return err
+	}
+	d, pages, err := reports.Render(ctx, db.DB, opts.out, reports.Options{Period: string(p), BuildDate: opts.date})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s %s: completion %s, %d pages\n", d.Title, d.Period, reports.Pct(d.Overall.Rate), len(pages))
+	if opts.pdf {
+		files, err := reports.PrintPDF(ctx, opts.out, pages)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%d PDFs\n", len(files))
+	}
+	abs, _ := filepath.Abs(filepath.Join(opts.out, "index.html"))
+	fmt.Fprintln(e.stdout, abs)
+	return nil
 }

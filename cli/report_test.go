@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"database/sql"
 	"encoding/json"
 	"io/fs"
 	"os"
@@ -229,38 +228,5 @@ func TestSummaryWorkbook(t *testing.T) {
 	rows, _ := f.GetRows("任务")
 	if len(rows) != 32 {
 		t.Errorf("任务 has %d rows, want a header and 31 tasks", len(rows))
-	}
-}
-
-// Export reads big tables in slices of a sorted copy: the files hold the same rows, in
-// the same order, as one ORDER BY ALL query gives.
-func TestExportSlicesKeepRowsAndOrder(t *testing.T) {
-	db := filepath.Join(demoOut(t), "plantrack.duckdb")
-	whole, sliced := t.TempDir(), t.TempDir()
-	if _, stderr, code := run(t, "export", "--db", db, "--out", whole); code != ExitOK {
-		t.Fatal(stderr)
-	}
-	defer func(n int64) { sliceRows = n }(sliceRows)
-	sliceRows = 700 // submissions (3180 rows) and the history are read in slices
-	if _, stderr, code := run(t, "export", "--db", db, "--out", sliced); code != ExitOK {
-		t.Fatal(stderr)
-	}
-	ref, err := sql.Open("duckdb", "") // insertion order kept: rows come in file order
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ref.Close()
-	for _, name := range []string{"submissions", "reports", "assignment_history", "assignment_status", "completion_by_unit"} {
-		a, b := filepath.Join(whole, name+".parquet"), filepath.Join(sliced, name+".parquet")
-		var n, differ int
-		err := ref.QueryRow(`SELECT count(*), count(*) FILTER (WHERE x.j IS DISTINCT FROM y.j)
-			FROM (SELECT row_number() OVER () AS i, to_json(p)::VARCHAR AS j FROM read_parquet('`+a+`') p) x
-			FULL JOIN (SELECT row_number() OVER () AS i, to_json(p)::VARCHAR AS j FROM read_parquet('`+b+`') p) y USING (i)`).Scan(&n, &differ)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n < 45 || differ != 0 {
-			t.Errorf("%s: %d rows, %d differ between whole and sliced export", name, n, differ)
-		}
 	}
 }

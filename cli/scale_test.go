@@ -165,7 +165,7 @@ func measureScale(b *testing.B, k, rounds int) scaleRow {
 		b.Fatal(scaled.Problems)
 	}
 	data := filepath.Join(dir, "data")
-	man, err := bench.GenerateScaled(data, scaled.Catalog, scaled.Registry, scaled.Assignments, k, rounds, sample.Options{Seed: sample.DefaultSeed})
+	man, err := bench.GenerateScaled(data, scaled, k, rounds, sample.Options{Seed: sample.DefaultSeed})
 	if err != nil {
 		b.Fatal(err)
 	}

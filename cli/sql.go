@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -16,8 +17,13 @@ import (
 	"plantrack/store"
 )
 
+// sqlOptions are the flags of plantrack sql.
+type sqlOptions struct {
+	db string
+}
+
 func newSQLCmd(e *env) *cobra.Command {
-	var dbPath string
+	opts := sqlOptions{db: store.DefaultPath}
 	cmd := &cobra.Command{
 		Use:   "sql [--db FILE] 'SELECT ...'",
 		Short: "Run a query and print the result as CSV with a header row",
@@ -27,58 +33,62 @@ row: dates as 2021-07-05, lists as [a, b], NULL as an empty field.`,
   plantrack sql 'SELECT reason_code, count(*) FROM rejected_rows GROUP BY ALL'`,
 		Args: exactArgs(1, "one query"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := openExisting(cmd, dbPath)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			rows, err := db.QueryContext(cmd.Context(), args[0])
-			if err != nil {
-				return fmt.Errorf("query: %w", err)
-			}
-			defer rows.Close()
-			cols, err := rows.ColumnTypes()
-			if err != nil {
-				return err
-			}
-			w := csv.NewWriter(e.stdout)
-			header := make([]string, len(cols))
-			for i, c := range cols {
-				header[i] = c.Name()
-			}
-			w.Write(header)
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			out := make([]string, len(cols))
-			for rows.Next() {
-				if err := rows.Scan(ptrs...); err != nil {
-					return err
-				}
-				for i, v := range vals {
-					out[i] = sqlText(v, cols[i].DatabaseTypeName())
-				}
-				w.Write(out)
-			}
-			if err := rows.Err(); err != nil {
-				return fmt.Errorf("query: %w", err)
-			}
-			w.Flush()
-			return w.Error()
+			return runSQL(cmd.Context(), e, opts, args[0])
 		},
 	}
-	cmd.Flags().StringVar(&dbPath, "db", store.DefaultPath, "database file")
+	cmd.Flags().StringVar(&opts.db, "db", opts.db, "database file")
 	return cmd
 }
 
+func runSQL(ctx context.Context, e *env, opts sqlOptions, query string) error {
+	db, err := openExisting(ctx, opts.db)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, query)
+	if err != nil {
+		return fmt.Errorf("query: %w", err)
+	}
+	defer rows.Close()
+	cols, err := rows.ColumnTypes()
+	if err != nil {
+		return err
+	}
+	w := csv.NewWriter(e.stdout)
+	header := make([]string, len(cols))
+	for i, c := range cols {
+		header[i] = c.Name()
+	}
+	w.Write(header)
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	out := make([]string, len(cols))
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		for i, v := range vals {
+			out[i] = sqlText(v, cols[i].DatabaseTypeName())
+		}
+		w.Write(out)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("query: %w", err)
+	}
+	w.Flush()
+	return w.Error()
+}
+
 // openExisting opens a database that must already exist, read-only.
-func openExisting(cmd *cobra.Command, path string) (*store.DB, error) {
+func openExisting(ctx context.Context, path string) (*store.DB, error) {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("no database at %s: run plantrack ingest (or plantrack demo) first, or pass --db", path)
 	}
-	return store.OpenReadOnly(cmd.Context(), path)
+	return store.OpenReadOnly(ctx, path)
 }
 
 // sqlText writes a value as the CSV shows it.

@@ -11,13 +11,16 @@ import (
 	"plantrack/template"
 )
 
+// templateOptions are the flags of plantrack template.
+type templateOptions struct {
+	plan   plan.Files
+	period string
+	out    string
+	units  []string
+}
+
 func newTemplateCmd(e *env) *cobra.Command {
-	var (
-		files  planFiles
-		period string
-		out    string
-		units  []string
-	)
+	var opts templateOptions
 	cmd := &cobra.Command{
 		Use:   "template [--period P] [--out DIR]",
 		Short: "Write one XLSX template per unit, holding only its tasks, for units to fill in",
@@ -36,59 +39,62 @@ The same plan, unit and period always give the same file.`,
   plantrack template --period 2021Q2 --unit 东阿县 --unit 市司法局`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := loadGoodCatalog(e, files)
-			if err != nil {
-				return err
-			}
-			p := fmt.Sprintf("%dQ1", c.Year)
-			if period != "" {
-				if p, err = planPeriod(c, period); err != nil {
-					return err
-				}
-			}
-			chosen, err := templateUnits(c, units)
-			if err != nil {
-				return err
-			}
-			dir := out
-			if dir == "" {
-				dir = filepath.Join("templates", p)
-			}
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return err
-			}
-			for _, u := range chosen {
-				path := filepath.Join(dir, template.FileName(u.Name))
-				spec := template.Spec{Catalog: c.Catalog, PlanSHA256: c.sha256, Unit: *u, Assignments: c.assignments, Period: p}
-				if err := template.Write(path, spec); err != nil {
-					return err
-				}
-				if e.verbose {
-					fmt.Fprintf(e.stdout, "%s\n", path)
-				}
-			}
-			fmt.Fprintf(e.stdout, "wrote %d templates for %s (%s) to %s\n", len(chosen), p, template.PeriodName(p), dir)
-			return nil
+			return runTemplate(e, opts)
 		},
 	}
-	cmd.Flags().StringVar(&period, "period", "", "the period units report on (2021Q2, 2021年第二季度; default: the plan year's Q1)")
-	cmd.Flags().StringVar(&out, "out", "", "folder for the templates (default templates/PERIOD)")
-	cmd.Flags().StringArrayVar(&units, "unit", nil, "only this unit (name, alias or id); repeat for more")
-	planFlags(cmd, &files)
+	cmd.Flags().StringVar(&opts.period, "period", "", "the period units report on (2021Q2, 2021年第二季度; default: the plan year's Q1)")
+	cmd.Flags().StringVar(&opts.out, "out", "", "folder for the templates (default templates/PERIOD)")
+	cmd.Flags().StringArrayVar(&opts.units, "unit", nil, "only this unit (name, alias or id); repeat for more")
+	planFlags(cmd, &opts.plan)
 	return cmd
+}
+
+func runTemplate(e *env, opts templateOptions) error {
+	c, err := loadGoodPlan(e, opts.plan)
+	if err != nil {
+		return err
+	}
+	p := plan.PeriodOf(c.Catalog.Year, 1)
+	if opts.period != "" {
+		if p, err = planPeriod(c, opts.period); err != nil {
+			return err
+		}
+	}
+	chosen, err := templateUnits(c, opts.units)
+	if err != nil {
+		return err
+	}
+	dir := opts.out
+	if dir == "" {
+		dir = filepath.Join("templates", string(p))
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, u := range chosen {
+		path := filepath.Join(dir, template.FileName(u.Name))
+		if err := template.Write(path, template.Spec{Plan: c, Unit: *u, Period: p}); err != nil {
+			return err
+		}
+		if e.verbose {
+			fmt.Fprintf(e.stdout, "%s\n", path)
+		}
+	}
+	fmt.Fprintf(e.stdout, "wrote %d templates for %s (%s) to %s\n", len(chosen), p, p.Name(), dir)
+	return nil
 }
 
 // templateUnits are the units to write templates for: the named ones, or every unit with
 // an assignment, in registry order.
-func templateUnits(c *catalog, names []string) ([]*plan.Unit, error) {
+func templateUnits(c *plan.Bundle, names []string) ([]*plan.Unit, error) {
 	assigned := map[string]bool{}
-	for _, a := range c.assignments {
+	for _, a := range c.Assignments {
 		assigned[a.UnitID] = true
 	}
 	var out []*plan.Unit
 	if len(names) == 0 {
-		for i := range c.reg.Units {
-			if u := &c.reg.Units[i]; assigned[u.ID] {
+		for i := range c.Registry.Units {
+			if u := &c.Registry.Units[i]; assigned[u.ID] {
 				out = append(out, u)
 			}
 		}
@@ -98,9 +104,9 @@ func templateUnits(c *catalog, names []string) ([]*plan.Unit, error) {
 		return out, nil
 	}
 	for _, n := range names {
-		u, ok := c.reg.Lookup(n)
+		u, ok := c.Registry.Lookup(n)
 		if !ok {
-			u, ok = c.reg.ByID(n)
+			u, ok = c.Registry.ByID(n)
 		}
 		if !ok {
 			return nil, usageErrorf("--unit %q: no such unit in the registry", n)

@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"plantrack/ingest"
+	"plantrack/plan"
 	"plantrack/template"
 )
 
@@ -198,12 +199,12 @@ func TestTemplateRoundTrip(t *testing.T) {
 	if code != ExitOK || !strings.Contains(stdout, "wrote 45 templates for 2021Q2 (2021年第二季度)") {
 		t.Fatalf("template: exit %d\n%s%s", code, stdout, stderr)
 	}
-	c, err := loadCatalog(planFiles{})
+	c, err := plan.Load(plan.Files{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	assigned := map[string][]int{}
-	for _, a := range c.assignments {
+	for _, a := range c.Assignments {
 		assigned[a.UnitID] = append(assigned[a.UnitID], a.Task)
 	}
 	for _, ts := range assigned {

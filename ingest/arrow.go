@@ -1,39 +1,15 @@
 package ingest
 
 import (
-	"fmt"
 	"slices"
-	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-)
 
-// Dictionary types for the columns with few values: a row carries a small index, not a
-// copy of the text, and DuckDB reads them as dictionary vectors.
-var (
-	unitDict  = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String} // a province has tens of thousands of units
-	smallDict = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int8, ValueType: arrow.BinaryTypes.String}
+	"plantrack/plan"
+	"plantrack/store"
 )
-
-// rowSchema is the Arrow form of accepted rows as they flow into DuckDB. The per-file
-// lineage (batch, file, sha256) is added by the INSERT, not repeated in every row.
-var rowSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "unit_id", Type: unitDict},
-	{Name: "unit_name", Type: unitDict},
-	{Name: "task_no", Type: arrow.PrimitiveTypes.Int32},
-	{Name: "period", Type: smallDict},
-	{Name: "status", Type: smallDict},
-	{Name: "progress_pct", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
-	{Name: "achieved", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
-	{Name: "notes", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "evidence", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "submitted_on", Type: arrow.FixedWidthTypes.Date32, Nullable: true},
-	{Name: "flags", Type: arrow.ListOf(arrow.BinaryTypes.String)},
-	{Name: "source_sheet", Type: arrow.BinaryTypes.String},
-	{Name: "source_row", Type: arrow.PrimitiveTypes.Int32},
-}, nil)
 
 // dicts are the dictionaries of one plan: unit ids and names in registry order, the plan
 // year's four periods, the three statuses.
@@ -41,9 +17,7 @@ type dicts struct {
 	unitIDs, unitNames, periods, statuses arrow.Array
 }
 
-var statusOrder = []string{NotStarted, InProgress, Completed}
-
-func newDicts(p Plan) *dicts {
+func newDicts(p *plan.Bundle) *dicts {
 	str := func(vals []string) arrow.Array {
 		b := array.NewStringBuilder(memory.DefaultAllocator)
 		defer b.Release()
@@ -55,10 +29,14 @@ func newDicts(p Plan) *dicts {
 		ids = append(ids, u.ID)
 		names = append(names, u.Name)
 	}
-	for q := 1; q <= 4; q++ {
-		periods = append(periods, fmt.Sprintf("%dQ%d", p.Catalog.Year, q))
+	for _, pe := range plan.YearPeriods(p.Catalog.Year) {
+		periods = append(periods, string(pe))
 	}
-	return &dicts{unitIDs: str(ids), unitNames: str(names), periods: str(periods), statuses: str(statusOrder)}
+	var statuses []string
+	for _, st := range plan.Statuses {
+		statuses = append(statuses, string(st))
+	}
+	return &dicts{unitIDs: str(ids), unitNames: str(names), periods: str(periods), statuses: str(statuses)}
 }
 
 // batchBuilder appends records to Arrow columns.
@@ -107,7 +85,7 @@ func (bb *batchBuilder) add(r *record) {
 	bb.unit.Append(int32(r.unitOrder))
 	bb.task.Append(r.taskNo)
 	bb.per.Append(int8(r.period[5] - '1'))
-	bb.stat.Append(int8(slices.Index(statusOrder, r.status)))
+	bb.stat.Append(int8(slices.Index(plan.Statuses, r.status)))
 	appendFloat(bb.prog, r.progress, r.hasProgress)
 	appendFloat(bb.ach, r.achieved, r.hasAchieved)
 	appendText(bb.notes, r.notes)
@@ -119,7 +97,7 @@ func (bb *batchBuilder) add(r *record) {
 	}
 	bb.flags.Append(true)
 	for _, f := range r.flags {
-		bb.flagv.Append(f)
+		bb.flagv.Append(string(f))
 	}
 	bb.sheet.Append(r.sheet)
 	bb.row.Append(r.row)
@@ -155,15 +133,15 @@ func (bb *batchBuilder) finish() arrow.RecordBatch {
 	unitIdx := bb.unit.NewArray()
 	unitIdx.Retain() // used by two columns
 	cols := []arrow.Array{
-		dict(unitDict, unitIdx, bb.d.unitIDs),
-		dict(unitDict, unitIdx, bb.d.unitNames),
+		dict(store.UnitDict, unitIdx, bb.d.unitIDs),
+		dict(store.UnitDict, unitIdx, bb.d.unitNames),
 		bb.task.NewArray(),
-		dict(smallDict, bb.per.NewArray(), bb.d.periods),
-		dict(smallDict, bb.stat.NewArray(), bb.d.statuses),
+		dict(store.SmallDict, bb.per.NewArray(), bb.d.periods),
+		dict(store.SmallDict, bb.stat.NewArray(), bb.d.statuses),
 		bb.prog.NewArray(), bb.ach.NewArray(), bb.notes.NewArray(), bb.evid.NewArray(),
 		bb.date.NewArray(), bb.flags.NewArray(), bb.sheet.NewArray(), bb.row.NewArray(),
 	}
-	rec := array.NewRecordBatch(rowSchema, cols, int64(n))
+	rec := array.NewRecordBatch(store.RowSchema, cols, int64(n))
 	for _, c := range cols {
 		c.Release()
 	}
@@ -175,41 +153,3 @@ func (bb *batchBuilder) release() {
 		b.Release()
 	}
 }
-
-// chanReader is an array.RecordReader over batches arriving on a channel, so DuckDB pulls
-// rows while workers are still parsing: no file is ever whole in memory.
-type chanReader struct {
-	refs   int64
-	schema *arrow.Schema
-	ch     <-chan arrow.RecordBatch
-	cur    arrow.RecordBatch
-	err    func() error
-}
-
-func newChanReader(ch <-chan arrow.RecordBatch, err func() error) *chanReader {
-	return &chanReader{refs: 1, schema: rowSchema, ch: ch, err: err}
-}
-
-func (r *chanReader) Retain() { atomic.AddInt64(&r.refs, 1) }
-func (r *chanReader) Release() {
-	if atomic.AddInt64(&r.refs, -1) == 0 && r.cur != nil {
-		r.cur.Release()
-		r.cur = nil
-	}
-}
-func (r *chanReader) Schema() *arrow.Schema { return r.schema }
-func (r *chanReader) Next() bool {
-	if r.cur != nil {
-		r.cur.Release()
-		r.cur = nil
-	}
-	rec, ok := <-r.ch
-	if !ok {
-		return false
-	}
-	r.cur = rec
-	return true
-}
-func (r *chanReader) RecordBatch() arrow.RecordBatch { return r.cur }
-func (r *chanReader) Record() arrow.RecordBatch      { return r.cur }
-func (r *chanReader) Err() error                     { return r.err() }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"sort"
 	"strconv"
@@ -239,8 +238,6 @@ func FuzzCSV(f *testing.F) {
 	})
 }
 
-var periodRE = regexp.MustCompile(`^\d{4}Q[1-4]$`)
-
 // FuzzNormalizers: each normalizer either refuses a value or returns one in its domain,
 // and reading its own output gives the same value back.
 func FuzzNormalizers(f *testing.F) {
@@ -248,12 +245,12 @@ func FuzzNormalizers(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if p, err := ParsePeriod(s); err == nil {
-			if !periodRE.MatchString(p) {
-				t.Fatalf("ParsePeriod(%q) = %q", s, p)
+		if p, err := plan.ParsePeriod(s); err == nil {
+			if !p.Valid() {
+				t.Fatalf("plan.ParsePeriod(%q) = %q", s, p)
 			}
-			if again, err := ParsePeriod(p); err != nil || again != p {
-				t.Fatalf("ParsePeriod(%q) = %q, %v", p, again, err)
+			if again, err := plan.ParsePeriod(string(p)); err != nil || again != p {
+				t.Fatalf("plan.ParsePeriod(%q) = %q, %v", p, again, err)
 			}
 		}
 		if v, ok, err := ParseProgress(s); err == nil && ok {
@@ -275,8 +272,8 @@ func FuzzNormalizers(f *testing.F) {
 		if n, err := ParseTaskNo(s); err == nil && n < 1 {
 			t.Fatalf("ParseTaskNo(%q) = %d", s, n)
 		}
-		if st, err := ParseStatus(s); err == nil && st != NotStarted && st != InProgress && st != Completed {
-			t.Fatalf("ParseStatus(%q) = %q", s, st)
+		if st, err := plan.ParseStatus(s); err == nil && st != plan.StatusNotStarted && st != plan.StatusInProgress && st != plan.StatusCompleted {
+			t.Fatalf("plan.ParseStatus(%q) = %q", s, st)
 		}
 	})
 }
@@ -327,7 +324,7 @@ func TestCatalogRewrittenOnlyWhenChanged(t *testing.T) {
 	dir := t.TempDir()
 	p := liaocheng(t)
 	q := func(s string) string { return strings.TrimSpace(strings.SplitN(queryCSV(t, db, s), "\n", 2)[1]) }
-	ingest := func(p Plan, name, content string) {
+	ingest := func(p *plan.Bundle, name, content string) {
 		t.Helper()
 		if _, err := Ingest(context.Background(), db, p, []string{writeFile(t, dir, name, content)}, Options{}); err != nil {
 			t.Fatal(err)

@@ -13,6 +13,9 @@ import (
 	"sync"
 	"unsafe"
 
+	"plantrack/plan"
+	"plantrack/store"
+
 	"github.com/apache/arrow-go/v18/arrow"
 )
 
@@ -61,11 +64,11 @@ func (j *fileJob) readCSV(ctx context.Context, path string, emit func(arrow.Reco
 	}
 	l, at, err := findHeader(rows)
 	if err != nil {
-		j.rejectFile(err.Error())
+		j.rejectFile(err)
 		return sp.drain()
 	}
 	if miss := l.missingColumns(); len(miss) > 0 {
-		j.rejectFile(fmt.Sprintf("no %s column and no %s line above the header", miss[0], miss[0]))
+		j.rejectFile(missingColumn(miss[0], ""))
 		return sp.drain()
 	}
 	j.layout = l
@@ -278,7 +281,8 @@ func (j *fileJob) parseChunk(ch csvChunk, bb *batchBuilder, res *fileResult) err
 		n++
 		if perr != nil {
 			res.rowsRead++
-			res.reject(Rejection{File: j.name, Row: line, Reason: "unreadable CSV: " + perr.Error(), Code: ReasonFile, Raw: "{}"})
+			res.reject(store.Rejection{File: j.name, Row: line, Reason: "unreadable CSV: " + perr.Error(),
+				ReasonZh: "CSV 文件格式有误（引号不配对等），请重新导出", Code: string(plan.ReasonFile), Raw: "{}"})
 			return
 		}
 		if n > ch.skip {

@@ -10,6 +10,8 @@ import (
 	"os"
 	"unicode/utf8"
 
+	"plantrack/plan"
+
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -95,11 +97,12 @@ func scanFile(path string, text bool) (fileScan, error) {
 }
 
 // badEncodingError says where a file stops being text in its encoding.
-func badEncodingError(sc fileScan) error {
+func badEncodingError(sc fileScan) *plan.Fault {
+	const zh = "文件编码损坏（部分文字已丢失），请从原始文件重新保存后报送"
 	if sc.encoding == encGB18030 {
-		return fmt.Errorf("byte %d is not GBK/GB18030 text (nor is the file UTF-8): save the file as UTF-8 or GBK", sc.badAt)
+		return plan.FileFault(fmt.Sprintf("byte %d is not GBK/GB18030 text (nor is the file UTF-8): save the file as UTF-8 or GBK", sc.badAt), zh)
 	}
-	return fmt.Errorf("bad UTF-8 at byte %d (an invalid byte or a U+FFFD replacement character): the file lost text when it was converted; save it again from the original", sc.badAt)
+	return plan.FileFault(fmt.Sprintf("bad UTF-8 at byte %d (an invalid byte or a U+FFFD replacement character): the file lost text when it was converted; save it again from the original", sc.badAt), zh)
 }
 
 // utf8State validates UTF-8 across chunk boundaries.

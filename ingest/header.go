@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"plantrack/plan"
 )
 
 // headerSearchRows is how far down a sheet the header may be: offices put a title, a
@@ -20,19 +22,19 @@ func findHeader(rows [][]string) (*layout, int, error) {
 			break
 		}
 		l := &layout{header: row}
-		for f := range nFields {
+		for f := range plan.NumFields {
 			l.col[f] = -1
 		}
 		known := 0
 		for j, cell := range row {
-			f, ok := headerField(cell)
+			f, ok := plan.FieldOf(cell)
 			if !ok || l.col[f] >= 0 {
 				continue
 			}
 			l.col[f] = j
 			known++
 		}
-		if known < 3 || l.col[fTaskNo] < 0 {
+		if known < 3 || l.col[plan.FieldTaskNo] < 0 {
 			continue
 		}
 		for _, above := range rows[:i] {
@@ -40,7 +42,8 @@ func findHeader(rows [][]string) (*layout, int, error) {
 		}
 		return l, i, nil
 	}
-	return nil, 0, fmt.Errorf("no header row in the first %d rows: want a row with 任务序号 and at least two more of %s", headerSearchRows, strings.Join(fieldNames[:], " "))
+	return nil, 0, plan.FileFault(fmt.Sprintf("no header row in the first %d rows: want a row with 任务序号 and at least two more of %s", headerSearchRows, strings.Join(plan.FieldHeaders(), " ")),
+		"未找到表头行（应有“任务序号”“完成状态”等栏目），请使用下发的模板填报")
 }
 
 var (
@@ -64,26 +67,31 @@ func (l *layout) readPreamble(row []string) {
 	line := strings.Join(parts, " ")
 	// "填报单位：" in one cell and the name in the next is written "填报单位： 东阿县".
 	line = colonSpaceRE.ReplaceAllString(line, "$1")
-	if m := preUnitRE.FindStringSubmatch(line); m != nil && l.defaults[fUnit] == "" {
+	if m := preUnitRE.FindStringSubmatch(line); m != nil && l.defaults[plan.FieldUnit] == "" {
 		// "填报单位：东阿县填报日期：…" with no space between: the name stops at the next label.
-		l.defaults[fUnit] = nextLabelRE.Split(m[1], 2)[0]
+		l.defaults[plan.FieldUnit] = nextLabelRE.Split(m[1], 2)[0]
 	}
-	if m := preDateRE.FindStringSubmatch(line); m != nil && l.defaults[fSubmittedOn] == "" {
-		l.defaults[fSubmittedOn] = m[1]
+	if m := preDateRE.FindStringSubmatch(line); m != nil && l.defaults[plan.FieldSubmittedOn] == "" {
+		l.defaults[plan.FieldSubmittedOn] = m[1]
 	}
-	if m := prePeriodRE.FindStringSubmatch(line); m != nil && l.defaults[fPeriod] == "" {
-		l.defaults[fPeriod] = m[1]
-	} else if m := titlePeriodRE.FindStringSubmatch(line); m != nil && l.defaults[fPeriod] == "" {
-		l.defaults[fPeriod] = m[1]
+	if m := prePeriodRE.FindStringSubmatch(line); m != nil && l.defaults[plan.FieldPeriod] == "" {
+		l.defaults[plan.FieldPeriod] = m[1]
+	} else if m := titlePeriodRE.FindStringSubmatch(line); m != nil && l.defaults[plan.FieldPeriod] == "" {
+		l.defaults[plan.FieldPeriod] = m[1]
 	}
+}
+
+// missingColumn is a file (or, with tail, a sheet) without a column it must have.
+func missingColumn(col, tail string) *plan.Fault {
+	return plan.FileFault(fmt.Sprintf("no %s column and no %s line above the header%s", col, col, tail), "缺少“"+col+"”栏目，请使用下发的模板填报")
 }
 
 // missingColumns names the fields a file gives neither as a column nor above the header.
 func (l *layout) missingColumns() []string {
 	var out []string
-	for _, f := range []field{fUnit, fPeriod, fTaskNo, fStatus} {
+	for _, f := range []plan.Field{plan.FieldUnit, plan.FieldPeriod, plan.FieldTaskNo, plan.FieldStatus} {
 		if l.col[f] < 0 && l.defaults[f] == "" {
-			out = append(out, fieldNames[f])
+			out = append(out, f.Header())
 		}
 	}
 	return out

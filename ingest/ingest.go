@@ -2,19 +2,17 @@ package ingest
 
 import (
 	"context"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"maps"
 	"os"
-	"strconv"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/duckdb/duckdb-go/v2"
 
+	"plantrack/plan"
 	"plantrack/store"
 )
 
@@ -26,9 +24,9 @@ type Options struct {
 	Progress func(done, total int64)
 	// BeforeCommit runs with the batch complete but not committed (tests kill the process here).
 	BeforeCommit func()
-	// Period, when set (canonical, 2021Q2), is the period being collected: a plantrack
-	// template made for another period is rejected whole (ReasonWrongPeriod).
-	Period string
+	// Period, when set, is the period being collected: a plantrack template made for
+	// another period is rejected whole (plan.ReasonWrongPeriod).
+	Period plan.Period
 }
 
 // ErrRejected is returned under Options.Strict when rows were rejected; nothing was written.
@@ -45,7 +43,7 @@ type Summary struct {
 	Rejected    int64 // entries in rejected_rows: rows, or whole files
 	Superseded  int64 // earlier reports that newer ones in this batch replaced
 	SkippedRows int64 // note and totals rows
-	Rejections  []Rejection
+	Rejections  []store.Rejection
 }
 
 // FileSummary is what one file gave.
@@ -67,13 +65,13 @@ type Duplicate struct {
 // fileResult accumulates what reading a file found.
 type fileResult struct {
 	rowsRead, accepted, rejected, skipped int64
-	rejections                            []Rejection
+	rejections                            []store.Rejection
 	notes                                 []string
 	wholeFile                             bool
 	err                                   error
 }
 
-func (r *fileResult) reject(x Rejection) {
+func (r *fileResult) reject(x store.Rejection) {
 	r.rejected++
 	r.rejections = append(r.rejections, x)
 }
@@ -104,12 +102,18 @@ type fileJob struct {
 	onBytes func(n int64)
 }
 
-func (j *fileJob) rejectFile(reason string) {
-	j.rejectWhole(Rejection{Reason: reason, Code: ReasonFile})
+// rejectFile rejects the whole file: err is a *plan.Fault saying why in both languages, or
+// (an error of a library) said as it is, with a general request in Chinese.
+func (j *fileJob) rejectFile(err error) {
+	f, ok := errors.AsType[*plan.Fault](err)
+	if !ok {
+		f = plan.FileFault(err.Error(), "文件无法作为进度报表读取，请使用下发的模板重新填报")
+	}
+	j.rejectWhole(store.Rejection{Reason: f.Text, ReasonZh: f.Chinese("", ""), Code: string(f.Reason)})
 }
 
 // rejectWhole rejects the whole file for the reason r gives.
-func (j *fileJob) rejectWhole(r Rejection) {
+func (j *fileJob) rejectWhole(r store.Rejection) {
 	j.res.wholeFile = true
 	r.File, r.Raw = j.name, "{}"
 	j.res.reject(r)
@@ -117,7 +121,7 @@ func (j *fileJob) rejectWhole(r Rejection) {
 
 // row sorts one row: blank, note and totals rows are not submissions; a data row is
 // accepted into bb or rejected with its reasons.
-func (j *fileJob) row(cells []string, sheet string, row int, bb *batchBuilder, res *fileResult, extra ...string) {
+func (j *fileJob) row(cells []string, sheet string, row int, bb *batchBuilder, res *fileResult, extra ...plan.Flag) {
 	switch classify(j.layout, cells) {
 	case blankRow:
 		return
@@ -169,7 +173,7 @@ func (j *fileJob) read(ctx context.Context, path string, emit func(arrow.RecordB
 
 // Ingest reads paths (files and folders) into the database as one batch: all of it is
 // committed, or none of it. The plan's catalog tables are refreshed in the same batch.
-func Ingest(ctx context.Context, db *store.DB, p Plan, paths []string, opt Options) (*Summary, error) {
+func Ingest(ctx context.Context, db *store.DB, p *plan.Bundle, paths []string, opt Options) (*Summary, error) {
 	log := opt.Log
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -187,38 +191,18 @@ func Ingest(ctx context.Context, db *store.DB, p Plan, paths []string, opt Optio
 			total += st.Size()
 		}
 	}
-	if opt.Period != "" {
-		if pp, err := ParsePeriod(opt.Period); err != nil || pp != opt.Period || pp[:4] != strconv.Itoa(p.Catalog.Year) {
-			return nil, fmt.Errorf("period %q: want a quarter of the plan year %d, such as %dQ2", opt.Period, p.Catalog.Year, p.Catalog.Year)
-		}
+	if opt.Period != "" && (!opt.Period.Valid() || opt.Period.Year() != p.Catalog.Year) {
+		return nil, fmt.Errorf("period %q: want a quarter of the plan year %d, such as %dQ2", opt.Period, p.Catalog.Year, p.Catalog.Year)
 	}
 	c := newChecker(p)
 	c.period = opt.Period
 
-	dc, err := db.Connector.Connect(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %w", db.Path, err)
-	}
-	defer dc.Close()
-	conn := &dconn{ctx: ctx, c: dc}
-	ar, err := duckdb.NewArrowFromConn(dc)
+	b, err := db.Begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-
-	if err := conn.exec("BEGIN TRANSACTION"); err != nil {
-		return nil, err
-	}
-	committed := false
-	defer func() {
-		if !committed {
-			// A cancelled context would refuse the rollback; the transaction must still end.
-			(&dconn{ctx: context.Background(), c: dc}).exec("ROLLBACK")
-		}
-	}()
-
-	started := time.Now()
-	known, err := knownFiles(conn)
+	defer b.Rollback() // a no-op once committed
+	known, err := b.KnownFiles()
 	if err != nil {
 		return nil, err
 	}
@@ -226,20 +210,10 @@ func Ingest(ctx context.Context, db *store.DB, p Plan, paths []string, opt Optio
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // stops the readers ahead when this returns early
 	ahead, release := readAheadAll(ctx, c, ins, sizes, small, maps.Clone(known))
-	if err := saveCatalog(conn, ar, p); err != nil {
-		return nil, err
-	}
-	batchID, err := conn.queryInt("SELECT coalesce(max(batch_id), 0) + 1 FROM ingest_batches")
-	if err != nil {
-		return nil, err
-	}
-	supersededBefore, err := conn.queryInt(supersededSQL)
-	if err != nil {
+	if err := b.SaveCatalog(p); err != nil {
 		return nil, err
 	}
 
-	pend := newPending(conn, ar, batchID)
-	defer pend.release()
 	for i, in := range ins {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -260,86 +234,72 @@ func Ingest(ctx context.Context, db *store.DB, p Plan, paths []string, opt Optio
 			done += sizes[i]
 			if prev, ok := known[j.scan.sha256]; ok {
 				ra.release()
-				sum.Duplicates = append(sum.Duplicates, Duplicate{Path: in.path, SHA256: j.scan.sha256, BatchID: prev.batch, Previous: prev.path})
+				sum.Duplicates = append(sum.Duplicates, Duplicate{Path: in.path, SHA256: j.scan.sha256, BatchID: prev.Batch, Previous: prev.Path})
 				continue
 			}
-			known[j.scan.sha256] = knownFile{batch: batchID, path: in.path}
+			known[j.scan.sha256] = store.KnownFile{Batch: b.ID, Path: in.path}
 			if j.scan.badAt >= 0 {
 				ra.release()
 				j.res = fileResult{}
-				j.rejectFile(badEncodingError(j.scan).Error())
+				j.rejectFile(badEncodingError(j.scan))
 			}
-			if err := pend.addRows(ra.batches, in.path, j.scan.sha256); err != nil {
+			if err := b.AddRows(ra.batches, in.path, j.scan.sha256); err != nil {
 				return nil, fmt.Errorf("store rows: %w", err)
 			}
 			ra.batches = nil
 		} else {
 			// A big file has the connection to itself.
-			if err := pend.endRows(); err != nil {
-				return nil, fmt.Errorf("store rows: %w", err)
-			}
 			var ok bool
-			if j, ok, err = streamFile(conn, ar, c, in, i, batchID, known, sum, &done, total, opt.Progress); err != nil {
+			if j, ok, err = streamFile(b, c, in, i, known, sum, &done, total, opt.Progress); err != nil {
 				return nil, err
 			}
 			if !ok {
 				continue
 			}
 		}
-		pend.addFile(j)
+		fs := FileSummary{Path: in.path, Format: in.format, Encoding: j.scan.encoding, SHA256: j.scan.sha256,
+			RowsRead: j.res.rowsRead, Accepted: j.res.accepted, Rejected: j.res.rejected, Skipped: j.res.skipped,
+			WholeFileRejected: j.res.wholeFile, Notes: j.res.notes}
+		b.AddFile(store.FileRecord{Path: fs.Path, SHA256: fs.SHA256, Format: fs.Format, Encoding: fs.Encoding,
+			RowsRead: fs.RowsRead, Accepted: fs.Accepted, Rejected: fs.Rejected, Skipped: fs.Skipped, WholeFileRejected: fs.WholeFileRejected},
+			j.res.rejections)
 		if opt.Progress != nil {
 			opt.Progress(done, total)
 		}
-		sc := j.scan
-		fs := FileSummary{Path: in.path, Format: in.format, Encoding: sc.encoding, SHA256: sc.sha256,
-			RowsRead: j.res.rowsRead, Accepted: j.res.accepted, Rejected: j.res.rejected, Skipped: j.res.skipped,
-			WholeFileRejected: j.res.wholeFile, Notes: j.res.notes}
 		sum.Files = append(sum.Files, fs)
 		sum.RowsRead += fs.RowsRead
 		sum.Accepted += fs.Accepted
 		sum.Rejected += fs.Rejected
 		sum.SkippedRows += fs.Skipped
 		sum.Rejections = append(sum.Rejections, j.res.rejections...)
-		log.Info("read", "file", in.path, "rows", fs.RowsRead, "accepted", fs.Accepted, "rejected", fs.Rejected, "elapsed", time.Since(started).Round(time.Millisecond))
+		log.Info("read", "file", in.path, "rows", fs.RowsRead, "accepted", fs.Accepted, "rejected", fs.Rejected, "elapsed", time.Since(b.Started()).Round(time.Millisecond))
 	}
-	if err := pend.endRows(); err != nil {
-		return nil, fmt.Errorf("store rows: %w", err)
-	}
-	if err := pend.flushFiles(conn, ar, batchID); err != nil {
+	if err := b.Flush(); err != nil {
 		return nil, err
 	}
 	if len(sum.Files) == 0 {
 		return sum, nil // nothing new: the deferred rollback leaves the database as it was
 	}
-	supersededAfter, err := conn.queryInt(supersededSQL)
-	if err != nil {
+	if sum.Superseded, err = b.Superseded(); err != nil {
 		return nil, err
 	}
-	sum.Superseded = int64(supersededAfter - supersededBefore)
 	if opt.Strict && sum.Rejected > 0 {
 		return sum, ErrRejected
 	}
-	err = conn.exec(`INSERT INTO ingest_batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		batchID, started, time.Now(), len(sum.Files), sum.RowsRead, sum.Accepted, sum.Rejected, sum.Superseded, len(sum.Duplicates), sum.SkippedRows)
+	err = b.Commit(store.BatchRecord{Files: len(sum.Files), RowsRead: sum.RowsRead, Accepted: sum.Accepted, Rejected: sum.Rejected,
+		Superseded: sum.Superseded, Duplicates: len(sum.Duplicates), SkippedRows: sum.SkippedRows}, opt.BeforeCommit)
 	if err != nil {
 		return nil, err
 	}
-	if opt.BeforeCommit != nil {
-		opt.BeforeCommit()
-	}
-	if err := conn.exec("COMMIT"); err != nil {
-		return nil, fmt.Errorf("commit: %w", err)
-	}
-	log.Info("committed", "batch", batchID, "elapsed", time.Since(started).Round(time.Millisecond))
-	committed = true
-	sum.BatchID = batchID
+	log.Info("committed", "batch", b.ID, "elapsed", time.Since(b.Started()).Round(time.Millisecond))
+	sum.BatchID = b.ID
 	return sum, nil
 }
 
 // streamFile reads a file too big to read ahead, in its turn: a CSV streams through the
 // workers into submissions as it is parsed (hashed alongside); another file is hashed
 // first. It returns the file's job, or false when the file was a duplicate (listed in sum).
-func streamFile(conn *dconn, ar *duckdb.Arrow, c *checker, in input, n, batchID int, known map[string]knownFile, sum *Summary,
+func streamFile(b *store.Batch, c *checker, in input, n int, known map[string]store.KnownFile, sum *Summary,
 	done *int64, total int64, progress func(done, total int64)) (*fileJob, bool, error) {
 	j := &fileJob{c: c, name: in.path, format: in.format}
 	fileDone := int64(0)
@@ -357,12 +317,12 @@ func streamFile(conn *dconn, ar *duckdb.Arrow, c *checker, in input, n, batchID 
 		}
 		if prev, ok := known[j.scan.sha256]; ok {
 			*done += j.scan.size
-			sum.Duplicates = append(sum.Duplicates, Duplicate{Path: in.path, SHA256: j.scan.sha256, BatchID: prev.batch, Previous: prev.path})
+			sum.Duplicates = append(sum.Duplicates, Duplicate{Path: in.path, SHA256: j.scan.sha256, BatchID: prev.Batch, Previous: prev.Path})
 			return nil, false, nil
 		}
 	}
 	if streamed || j.scan.badAt < 0 {
-		if err := loadRows(conn, ar, j, in.path, batchID, n); err != nil {
+		if err := loadRows(b, j, in.path, n); err != nil {
 			return nil, false, err
 		}
 	}
@@ -370,50 +330,28 @@ func streamFile(conn *dconn, ar *duckdb.Arrow, c *checker, in input, n, batchID 
 	*done += sc.size
 	if prev, ok := known[sc.sha256]; ok && streamed {
 		// Read for nothing: take back what the file added.
-		if err := conn.exec("DELETE FROM submissions WHERE batch_id = ? AND source_file = ?", batchID, in.path); err != nil {
+		if err := b.DeleteFileRows(in.path); err != nil {
 			return nil, false, err
 		}
-		sum.Duplicates = append(sum.Duplicates, Duplicate{Path: in.path, SHA256: sc.sha256, BatchID: prev.batch, Previous: prev.path})
+		sum.Duplicates = append(sum.Duplicates, Duplicate{Path: in.path, SHA256: sc.sha256, BatchID: prev.Batch, Previous: prev.Path})
 		return nil, false, nil
 	}
-	known[sc.sha256] = knownFile{batch: batchID, path: in.path}
+	known[sc.sha256] = store.KnownFile{Batch: b.ID, Path: in.path}
 	if sc.badAt >= 0 {
 		if streamed {
-			if err := conn.exec("DELETE FROM submissions WHERE batch_id = ? AND source_file = ?", batchID, in.path); err != nil {
+			if err := b.DeleteFileRows(in.path); err != nil {
 				return nil, false, err
 			}
 		}
 		j.res = fileResult{}
-		j.rejectFile(badEncodingError(sc).Error())
+		j.rejectFile(badEncodingError(sc))
 	}
 	return j, true, nil
 }
 
-// supersededSQL counts stored reports that a later one for the same (unit, task, period)
-// replaces.
-const supersededSQL = `SELECT (SELECT count(*) FROM submissions) - (SELECT count(*) FROM (SELECT DISTINCT unit_id, task_no, period FROM submissions))`
-
-type knownFile struct {
-	batch int
-	path  string
-}
-
-func knownFiles(conn *dconn) (map[string]knownFile, error) {
-	rows, err := conn.query("SELECT file_sha256, batch_id, source_file FROM ingest_files")
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]knownFile{}
-	for _, r := range rows {
-		out[r[0].(string)] = knownFile{batch: int(r[1].(int32)), path: r[2].(string)}
-	}
-	return out, nil
-}
-
-// loadRows streams a file's accepted rows into submissions through an Arrow view, and
-// stores its rejections.
-func loadRows(conn *dconn, ar *duckdb.Arrow, j *fileJob, path string, batchID, n int) error {
-	ctx := conn.ctx
+// loadRows streams a file's accepted rows into the batch as they are parsed.
+func loadRows(b *store.Batch, j *fileJob, path string, n int) error {
+	ctx := b.Context()
 	// A CSV is not hashed before it is read (that would be a second pass in line), but its
 	// rows need the hash when they are stored: hash it alongside, while the workers start
 	// parsing, and store rows once the hash is known.
@@ -436,42 +374,24 @@ func loadRows(conn *dconn, ar *duckdb.Arrow, j *fileJob, path string, batchID, n
 			}
 		})
 	}()
+	drain := func() error {
+		for r := range ch {
+			r.Release()
+		}
+		return <-done
+	}
 	sha := j.scan.sha256
 	if streamed {
 		h := <-hashed
 		if h.err != nil {
-			for b := range ch {
-				b.Release()
-			}
-			<-done
+			drain()
 			return fmt.Errorf("read %w", h.err)
 		}
 		sha = h.sha256
 	}
-	rr := newChanReader(ch, func() error { return nil })
-	view := fmt.Sprintf("plantrack_incoming_%d", n)
-	release, err := ar.RegisterView(rr, view)
-	if err != nil {
-		for b := range ch {
-			b.Release()
-		}
-		<-done
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	insErr := conn.exec(`INSERT INTO submissions
-		SELECT unit_id, unit_name, task_no, period, status, progress_pct, achieved, notes,
-		       evidence, submitted_on, flags, ?, ?, source_sheet, source_row, ?
-		FROM `+view, batchID, path, sha)
-	for b := range ch { // the INSERT stopped early: let the reader finish
-		b.Release()
-	}
-	readErr := <-done
-	// The view points at the stream: drop it before the stream is freed.
-	if dropErr := conn.exec("DROP VIEW IF EXISTS " + view); insErr == nil {
-		insErr = dropErr
-	}
-	release()
-	if readErr != nil {
+	insErr := b.InsertRows(store.NewStreamReader(store.RowSchema, ch), path, sha, n)
+	// The INSERT may have stopped early: let the reader finish.
+	if readErr := drain(); readErr != nil {
 		return fmt.Errorf("%s: %w", path, readErr)
 	}
 	if insErr != nil {
@@ -481,47 +401,4 @@ func loadRows(conn *dconn, ar *duckdb.Arrow, j *fileJob, path string, batchID, n
 		j.scan.sha256 = sha // the reader has returned: j.scan is ours again
 	}
 	return nil
-}
-
-// dconn runs statements on one driver connection: the batch's transaction lives on it.
-type dconn struct {
-	ctx context.Context
-	c   driver.Conn
-}
-
-func named(args []any) []driver.NamedValue {
-	nv := make([]driver.NamedValue, len(args))
-	for i, a := range args {
-		nv[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
-	}
-	return nv
-}
-
-func (d *dconn) exec(q string, args ...any) error {
-	_, err := d.c.(driver.ExecerContext).ExecContext(d.ctx, q, named(args))
-	return err
-}
-
-func (d *dconn) query(q string, args ...any) ([][]driver.Value, error) {
-	return store.ConnQuery(d.ctx, d.c, q, named(args))
-}
-
-func (d *dconn) queryInt(q string, args ...any) (int, error) {
-	rows, err := d.query(q, args...)
-	if err != nil {
-		return 0, err
-	}
-	if len(rows) != 1 || len(rows[0]) != 1 {
-		return 0, fmt.Errorf("%s: want one value", q)
-	}
-	switch v := rows[0][0].(type) {
-	case int64:
-		return int(v), nil
-	case int32:
-		return int(v), nil
-	case nil:
-		return 0, nil
-	default:
-		return 0, fmt.Errorf("%s: got %T", q, v)
-	}
 }

@@ -23,17 +23,17 @@ var update = flag.Bool("update", false, "rewrite golden files and XLSX fixtures 
 
 var (
 	planOnce sync.Once
-	testPlan Plan
+	testPlan *plan.Bundle
 )
 
 // liaocheng is the built-in plan, registry and assignments.
-func liaocheng(t testing.TB) Plan {
+func liaocheng(t testing.TB) *plan.Bundle {
 	planOnce.Do(func() {
 		b, err := plan.Builtin()
 		if err != nil || b.Problems.Errors() > 0 {
 			t.Fatalf("built-in plan: %v %v", err, b.Problems)
 		}
-		testPlan = Plan{Catalog: b.Catalog, Registry: b.Registry, Assignments: b.Assignments, SHA256: b.SHA256}
+		testPlan = b
 	})
 	return testPlan
 }

@@ -10,6 +10,9 @@ import (
 	"os"
 	"strings"
 
+	"plantrack/plan"
+	"plantrack/store"
+
 	"github.com/apache/arrow-go/v18/arrow"
 )
 
@@ -35,7 +38,7 @@ func (j *fileJob) readJSON(ctx context.Context, path string, emit func(arrow.Rec
 	dec.UseNumber()
 	tok, err := dec.Token()
 	if err != nil || tok != json.Delim('[') {
-		j.rejectFile("not a JSON array of objects: the file must start with [")
+		j.rejectFile(plan.FileFault("not a JSON array of objects: the file must start with [", "JSON 文件格式有误：应为由记录组成的数组"))
 		return nil
 	}
 	bb := newBatchBuilder(j.c.dicts)
@@ -48,37 +51,40 @@ func (j *fileJob) readJSON(ctx context.Context, path string, emit func(arrow.Rec
 		}
 		var elem json.RawMessage
 		if err := dec.Decode(&elem); err != nil {
-			j.res.reject(Rejection{File: j.name, Row: n, Reason: "unreadable JSON: " + err.Error(), Code: ReasonFile, Raw: "{}"})
+			j.res.reject(store.Rejection{File: j.name, Row: n, Reason: "unreadable JSON: " + err.Error(),
+				ReasonZh: "JSON 文件格式有误：应为由记录组成的数组", Code: string(plan.ReasonFile), Raw: "{}"})
 			break // the decoder cannot find the next element after a syntax error
 		}
 		keys, vals, dup, err := objectFields(elem)
 		if err != nil {
 			j.res.rowsRead++
-			j.res.reject(Rejection{File: j.name, Row: n, Value: clipText(string(elem), 80), Reason: err.Error(), Code: ReasonNotObject, Raw: rawJSON([]string{"value"}, []string{string(elem)})})
+			j.res.reject(store.Rejection{File: j.name, Row: n, Value: clipText(string(elem), 80), Reason: err.Error(),
+				ReasonZh: "这一项不是一条记录（应为 JSON 对象）", Code: string(plan.ReasonNotObject), Raw: rawJSON([]string{"value"}, []string{string(elem)})})
 			continue
 		}
 		if dup != "" {
 			j.res.rowsRead++
-			j.res.reject(Rejection{File: j.name, Row: n, Column: dup, Value: vals[indexOf(keys, dup)],
-				Reason: fmt.Sprintf("key %q appears twice in the object", dup), Code: ReasonDuplicate, Raw: rawJSON(keys, vals)})
+			j.res.reject(store.Rejection{File: j.name, Row: n, Column: dup, Value: vals[indexOf(keys, dup)],
+				Reason: fmt.Sprintf("key %q appears twice in the object", dup), ReasonZh: "栏目「" + dup + "」在同一条记录中出现了两次，不知以哪个为准",
+				Code: string(plan.ReasonDuplicate), Raw: rawJSON(keys, vals)})
 			continue
 		}
 		l := &layout{header: keys}
-		for f := range nFields {
+		for f := range plan.NumFields {
 			l.col[f] = -1
 		}
 		unknown := false
 		for i, k := range keys {
-			if f, ok := headerField(k); ok && l.col[f] < 0 {
+			if f, ok := plan.FieldOf(k); ok && l.col[f] < 0 {
 				l.col[f] = i
 			} else {
 				unknown = true
 			}
 		}
 		j.layout = l
-		var extra []string
+		var extra []plan.Flag
 		if unknown {
-			extra = append(extra, FlagUnknownField)
+			extra = append(extra, plan.FlagUnknownField)
 		}
 		j.row(vals, "", n, bb, &j.res, extra...)
 	}

@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"regexp"
@@ -9,83 +8,31 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/text/unicode/norm"
+	"plantrack/plan"
 )
 
 // The field normalizers. Each takes a cell's text as the unit wrote it and returns the
-// normalized value or an error whose text is the reason shown to the unit.
-
-// Statuses, as stored in submissions.status.
-const (
-	NotStarted = "not_started"
-	InProgress = "in_progress"
-	Completed  = "completed"
-)
-
-// statusWords are the words units write for each status (DESIGN.md "Submissions").
-var statusWords = map[string]string{
-	"未启动": NotStarted, "未开始": NotStarted, "not_started": NotStarted,
-	"推进中": InProgress, "进行中": InProgress, "正在推进": InProgress, "基本完成": InProgress, "in_progress": InProgress,
-	"已完成": Completed, "完成": Completed, "全面完成": Completed, "completed": Completed,
-}
+// normalized value or a *plan.Fault saying, in English and Chinese, what is wrong with it.
+// Periods and statuses are read by plan.ParsePeriod and plan.ParseStatus.
 
 // fold normalizes a cell for matching: full-width forms to plain (８５％ → 85%), no
 // surrounding or inner spaces.
-func fold(s string) string {
-	s = norm.NFKC.String(s)
-	return strings.Join(strings.Fields(s), "")
-}
-
-// ParseStatus reads a status word.
-func ParseStatus(s string) (string, error) {
-	if st, ok := statusWords[strings.ToLower(fold(s))]; ok {
-		return st, nil
-	}
-	if fold(s) == "" {
-		return "", errors.New("missing")
-	}
-	return "", errors.New("not a status: write 未启动, 推进中 or 已完成")
-}
-
-var (
-	quarterQRE  = regexp.MustCompile(`^(\d{4})[-/. ]?[Qq]([1-4])$`)
-	monthRE     = regexp.MustCompile(`^(\d{4})(?:[-/.]|年)(\d{1,2})(?:月(?:份)?)?$`)
-	cnQuarterRE = regexp.MustCompile(`^(\d{4})年(?:第)?([1-4一二三四])季度?$`)
-)
-
-var cnDigit = map[string]int{"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
-
-// ParsePeriod reads a reporting period: 2021Q2, 2021-Q2, 2021年第二季度, 2021年二季度, or a
-// month (2021-06, 2021年6月) standing for its quarter. It returns the canonical 2021Q2.
-func ParsePeriod(s string) (string, error) {
-	f := fold(s)
-	if f == "" {
-		return "", errors.New("missing")
-	}
-	if m := quarterQRE.FindStringSubmatch(f); m != nil {
-		return m[1] + "Q" + m[2], nil
-	}
-	if m := cnQuarterRE.FindStringSubmatch(f); m != nil {
-		return fmt.Sprintf("%sQ%d", m[1], cnDigit[m[2]]), nil
-	}
-	if m := monthRE.FindStringSubmatch(f); m != nil {
-		mon, _ := strconv.Atoi(m[2])
-		if mon < 1 || mon > 12 {
-			return "", fmt.Errorf("month %d does not exist", mon)
-		}
-		return fmt.Sprintf("%sQ%d", m[1], (mon+2)/3), nil
-	}
-	return "", errors.New("not a period: write 2021Q2, 2021年第二季度 or 2021-06")
-}
-
-// PeriodEnd is the last day of a canonical period (2021Q2 → 2021-06-30).
-func PeriodEnd(period string) time.Time {
-	y, _ := strconv.Atoi(period[:4])
-	q := int(period[5] - '0')
-	return time.Date(y, time.Month(q*3)+1, 0, 0, 0, 0, 0, time.UTC)
-}
+func fold(s string) string { return plan.Fold(s) }
 
 var numberRE = regexp.MustCompile(`^[+-]?(\d+(\.\d*)?|\.\d+)$`)
+
+var (
+	faultNotPercent = &plan.Fault{Reason: plan.ReasonProgress, Text: "not a percentage: write a number from 0 to 100",
+		Zh: "{col}{value}不是数字，请填写0到100之间的整数"}
+	faultPercentRange = &plan.Fault{Reason: plan.ReasonProgress, Text: "out of 0–100", Zh: "{col}{value}超出0–100的范围"}
+	faultNegative     = &plan.Fault{Reason: plan.ReasonAchieved, Text: "negative", Zh: "{col}{value}不能为负数"}
+	faultNotCount     = &plan.Fault{Reason: plan.ReasonAchieved, Text: "not a number", Zh: "{col}{value}不是数字，请填写整数，如2"}
+	faultNotTaskNo    = &plan.Fault{Reason: plan.ReasonTaskNo, Text: "not a task number", Zh: "{col}{value}不是任务序号，请填写数字"}
+	faultNoSuchDate   = &plan.Fault{Reason: plan.ReasonDate, Text: "no such date", Zh: "{col}{value}不是存在的日期"}
+	faultDateYear     = &plan.Fault{Reason: plan.ReasonDate, Text: "year out of 2000–2099", Zh: "{col}{value}的年份有误"}
+	faultNotDate      = &plan.Fault{Reason: plan.ReasonDate, Text: "not a date: write 2021-07-05 or 2021年7月5日",
+		Zh: "{col}{value}无法识别，请写成“2021-07-05”或“2021年7月5日”"}
+)
 
 // ParseProgress reads a completion percentage: "85%", "85", "85.5", "８５％". A cell
 // Excel formats as a percentage holds a fraction (0.85): the reader passes it as "85%".
@@ -97,14 +44,14 @@ func ParseProgress(s string) (pct float64, ok bool, err error) {
 	}
 	f = strings.TrimSuffix(f, "%")
 	if !numberRE.MatchString(f) {
-		return 0, true, errors.New("not a percentage: write a number from 0 to 100")
+		return 0, true, faultNotPercent
 	}
 	v, err := strconv.ParseFloat(f, 64)
 	if err != nil || math.IsNaN(v) {
-		return 0, true, errors.New("not a percentage: write a number from 0 to 100")
+		return 0, true, faultNotPercent
 	}
 	if v < 0 || v > 100 {
-		return 0, true, errors.New("out of 0–100")
+		return 0, true, faultPercentRange
 	}
 	return v, true, nil
 }
@@ -121,13 +68,13 @@ func ParseCount(s string) (n float64, ok bool, err error) {
 	m := countRE.FindStringSubmatch(f)
 	if m == nil {
 		if strings.HasPrefix(f, "-") {
-			return 0, true, errors.New("negative")
+			return 0, true, faultNegative
 		}
-		return 0, true, errors.New("not a number")
+		return 0, true, faultNotCount
 	}
 	v, err := strconv.ParseFloat(m[1], 64)
 	if err != nil {
-		return 0, true, errors.New("not a number")
+		return 0, true, faultNotCount
 	}
 	return v, true, nil
 }
@@ -136,13 +83,13 @@ func ParseCount(s string) (n float64, ok bool, err error) {
 func ParseTaskNo(s string) (int, error) {
 	f := fold(s)
 	if f == "" {
-		return 0, errors.New("missing")
+		return 0, plan.Missing(plan.ReasonTaskNo)
 	}
 	f = strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(f, "第"), "任务"), "项")
 	f = strings.TrimSuffix(f, ".0")
 	n, err := strconv.Atoi(f)
 	if err != nil || n < 1 {
-		return 0, errors.New("not a task number")
+		return 0, faultNotTaskNo
 	}
 	return n, nil
 }
@@ -158,7 +105,7 @@ var dateREs = []*regexp.Regexp{
 func ParseDate(s string) (time.Time, error) {
 	f := fold(s)
 	if f == "" {
-		return time.Time{}, errors.New("missing")
+		return time.Time{}, plan.Missing(plan.ReasonDate)
 	}
 	for _, re := range dateREs {
 		m := re.FindStringSubmatch(f)
@@ -170,12 +117,18 @@ func ParseDate(s string) (time.Time, error) {
 		d, _ := strconv.Atoi(m[3])
 		t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
 		if t.Year() != y || int(t.Month()) != mo || t.Day() != d {
-			return time.Time{}, errors.New("no such date")
+			return time.Time{}, faultNoSuchDate
 		}
 		if y < 2000 || y > 2099 {
-			return time.Time{}, errors.New("year out of 2000–2099")
+			return time.Time{}, faultDateYear
 		}
 		return t, nil
 	}
-	return time.Time{}, errors.New("not a date: write 2021-07-05 or 2021年7月5日")
+	return time.Time{}, faultNotDate
+}
+
+// unknownTask is a task number the plan does not have.
+func unknownTask(tasks int) *plan.Fault {
+	return &plan.Fault{Reason: plan.ReasonUnknownTask, Text: fmt.Sprintf("the plan has tasks 1–%d", tasks),
+		Zh: fmt.Sprintf("{col}{value}不在工作计划中（计划共第1–%d项任务）", tasks)}
 }

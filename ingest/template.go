@@ -1,11 +1,13 @@
 package ingest
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/xuri/excelize/v2"
 
 	"plantrack/plan"
+	"plantrack/store"
 	"plantrack/template"
 )
 
@@ -24,7 +26,11 @@ type templateFile struct {
 func (j *fileJob) recogniseTemplate(wb *excelize.File) bool {
 	m, err := template.ReadMeta(wb)
 	if err != nil {
-		j.rejectFile(err.Error())
+		zh := "模板的隐藏信息已损坏，请使用市司法局下发的模板重新填报"
+		if errors.Is(err, template.ErrNewerVersion) {
+			zh = "模板版本比本系统新，请联系市司法局"
+		}
+		j.rejectFile(plan.FileFault(err.Error(), zh))
 		return false
 	}
 	if m == nil {
@@ -40,24 +46,29 @@ func (j *fileJob) recogniseTemplate(wb *excelize.File) bool {
 }
 
 // templateFor checks a template's plan, unit and period against this ingest.
-func (c *checker) templateFor(m *template.Meta) (*templateFile, *Rejection) {
+func (c *checker) templateFor(m *template.Meta) (*templateFile, *store.Rejection) {
 	if m.PlanSHA256 != c.p.SHA256 {
-		return nil, &Rejection{Column: "plan_sha256", Value: short(m.PlanSHA256), Code: ReasonWrongPlan,
+		return nil, &store.Rejection{Column: "plan_sha256", Value: short(m.PlanSHA256), Code: string(plan.ReasonWrongPlan),
 			Reason: fmt.Sprintf("a template made for another plan (%s, plan id %s), not for %s (plan id %s): send the unit this plan's template",
-				m.PlanTitle, short(m.PlanSHA256), c.p.Catalog.Title, short(c.p.SHA256))}
+				m.PlanTitle, short(m.PlanSHA256), c.p.Catalog.Title, short(c.p.SHA256)),
+			ReasonZh: "这不是本工作计划的模板（可能是往年或其他计划的模板），请使用市司法局本期下发的模板重新填报"}
 	}
 	u, ok := c.p.Registry.ByID(m.UnitID)
 	if !ok {
-		return nil, &Rejection{Column: fieldNames[fUnit], Value: m.UnitID, Code: ReasonUnit,
-			Reason: fmt.Sprintf("the template's unit %s (%s) is not in the registry", m.UnitID, m.UnitName)}
+		return nil, &store.Rejection{Column: plan.FieldUnit.Header(), Value: m.UnitID, Code: string(plan.ReasonUnit),
+			Reason:   fmt.Sprintf("the template's unit %s (%s) is not in the registry", m.UnitID, m.UnitName),
+			ReasonZh: "模板中的单位“" + m.UnitID + "”不在单位名录中，请使用市司法局下发的模板"}
 	}
+	p := plan.Period(m.Period)
 	switch {
-	case m.Period[:4] != c.year:
-		return nil, &Rejection{Column: fieldNames[fPeriod], Value: m.Period, Code: ReasonWrongPeriod,
-			Reason: fmt.Sprintf("a template for %s, outside the plan year %s", m.Period, c.year)}
-	case c.period != "" && m.Period != c.period:
-		return nil, &Rejection{Column: fieldNames[fPeriod], Value: m.Period, Code: ReasonWrongPeriod,
-			Reason: fmt.Sprintf("a template for %s, and this ingest takes %s: the unit filled in another period's template", m.Period, c.period)}
+	case p.Year() != c.year:
+		return nil, &store.Rejection{Column: plan.FieldPeriod.Header(), Value: m.Period, Code: string(plan.ReasonWrongPeriod),
+			Reason:   fmt.Sprintf("a template for %s, outside the plan year %d", m.Period, c.year),
+			ReasonZh: fmt.Sprintf("这是%s的模板，不在本计划年度内，请使用本期下发的模板重新填报", p.Name())}
+	case c.period != "" && p != c.period:
+		return nil, &store.Rejection{Column: plan.FieldPeriod.Header(), Value: m.Period, Code: string(plan.ReasonWrongPeriod),
+			Reason:   fmt.Sprintf("a template for %s, and this ingest takes %s: the unit filled in another period's template", m.Period, c.period),
+			ReasonZh: fmt.Sprintf("这是%s的模板，本次收取的是%s的报表，请使用本期下发的模板重新填报", p.Name(), c.period.Name())}
 	}
 	return &templateFile{meta: m, unit: u}, nil
 }
@@ -73,23 +84,23 @@ func short(sha string) string {
 // force makes every row of a template sheet the template unit's report for its period,
 // with the 填报日期 from the template's date cell.
 func (t *templateFile) force(l *layout, sheet string, rows [][]string) {
-	l.col[fUnit], l.col[fPeriod] = -1, -1
-	l.defaults[fUnit], l.defaults[fPeriod] = t.unit.Name, t.meta.Period
-	if sheet != t.meta.Sheet || l.col[fSubmittedOn] >= 0 {
+	l.col[plan.FieldUnit], l.col[plan.FieldPeriod] = -1, -1
+	l.defaults[plan.FieldUnit], l.defaults[plan.FieldPeriod] = t.unit.Name, t.meta.Period
+	if sheet != t.meta.Sheet || l.col[plan.FieldSubmittedOn] >= 0 {
 		return
 	}
 	col, row, err := excelize.CellNameToCoordinates(t.meta.DateCell)
 	if err != nil {
 		return
 	}
-	l.defaults[fSubmittedOn] = ""
+	l.defaults[plan.FieldSubmittedOn] = ""
 	if row-1 < len(rows) && col-1 < len(rows[row-1]) {
-		l.defaults[fSubmittedOn] = trim(rows[row-1][col-1])
+		l.defaults[plan.FieldSubmittedOn] = trim(rows[row-1][col-1])
 	}
 }
 
 // inputFields are the fields a unit fills in a template.
-var inputFields = []field{fStatus, fProgress, fAchieved, fNotes, fEvidence}
+var inputFields = []plan.Field{plan.FieldStatus, plan.FieldProgress, plan.FieldAchieved, plan.FieldNotes, plan.FieldEvidence}
 
 // unfilled: the unit wrote nothing on this task's row.
 func (t *templateFile) unfilled(l *layout, cells []string) bool {
@@ -108,21 +119,11 @@ func (t *templateFile) checkAssigned(c *checker, l *layout, cells []string, rec 
 		return probs
 	}
 	raw := ""
-	if i := l.col[fTaskNo]; i >= 0 && i < len(cells) {
+	if i := l.col[plan.FieldTaskNo]; i >= 0 && i < len(cells) {
 		raw = cells[i]
 	}
-	p := problem{f: fTaskNo, value: raw, code: ReasonNotAssigned,
-		reason: fmt.Sprintf("task %d is not assigned to %s: its template takes only its own tasks", rec.taskNo, t.unit.Name)}
+	p := problem{f: plan.FieldTaskNo, value: raw, fault: &plan.Fault{Reason: plan.ReasonNotAssigned,
+		Text: fmt.Sprintf("task %d is not assigned to %s: its template takes only its own tasks", rec.taskNo, t.unit.Name),
+		Zh:   fmt.Sprintf("第%d项任务不是本单位的分工任务：模板只收本单位的任务，请勿增加或改动任务行", rec.taskNo)}}
 	return append([]problem{p}, probs...)
-}
-
-// ReadTemplate reads the hidden sheet of a plantrack template file; nil, nil for any
-// other file (a workbook that is not a template, or not a workbook at all).
-func ReadTemplate(path string) (*template.Meta, error) {
-	wb, err := openXLSX(path)
-	if err != nil {
-		return nil, nil
-	}
-	defer wb.Close()
-	return template.ReadMeta(wb)
 }

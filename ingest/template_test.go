@@ -8,18 +8,21 @@ import (
 	"testing"
 	"time"
 
+	"plantrack/plan"
 	"plantrack/template"
 )
 
 // writeTemplate makes unit's template for period under the plan id planID, fills it as the
 // unit would, and saves it at path.
-func writeTemplate(t *testing.T, p Plan, planID, unit, period, path string, entries map[int]template.Entry) {
+func writeTemplate(t *testing.T, p *plan.Bundle, planID, unit, period, path string, entries map[int]template.Entry) {
 	t.Helper()
 	u, ok := p.Registry.Lookup(unit)
 	if !ok {
 		t.Fatalf("no unit %s", unit)
 	}
-	f, err := template.Build(template.Spec{Catalog: p.Catalog, PlanSHA256: planID, Unit: *u, Assignments: p.Assignments, Period: period})
+	under := *p
+	under.SHA256 = planID
+	f, err := template.Build(template.Spec{Plan: &under, Unit: *u, Period: plan.Period(period)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,21 +144,36 @@ func TestTemplateDamaged(t *testing.T) {
 	}
 }
 
+// Every rejection says in Chinese, in rejected_rows.reason_zh, what the unit must fix: each
+// problem of the row, with the file's own column name and the value found.
 func TestReasonChinese(t *testing.T) {
-	for _, c := range []struct{ code, column, value, reason, want string }{
-		{ReasonProgress, "完成进度", "120%", "out of 0–100", "「完成进度」“120%”超出0–100的范围"},
-		{ReasonStatus, "完成状态", "搞定了", `not a status: write 未启动, 推进中 or 已完成; 完成进度（%） "120": out of 0–100; 填报日期 "7月5日": not a date: write 2021-07-05 or 2021年7月5日`,
+	p := liaocheng(t)
+	const header = "填报单位,报告期,任务序号,完成状态,完成进度（%）,填报日期\n"
+	for _, c := range []struct{ name, row, code, want string }{
+		{"progress out of range", "东阿县,2021Q2,1,推进中,120%,2021-07-05", "bad_progress", "「完成进度（%）」“120%”超出0–100的范围"},
+		{"three problems", "东阿县,2021Q2,1,搞定了,120,7月5日", "bad_status",
 			"「完成状态」“搞定了”不是规定用语，请从下拉列表选择：未启动、推进中、基本完成、已完成；「完成进度（%）」“120”超出0–100的范围；「填报日期」“7月5日”无法识别，请写成“2021-07-05”或“2021年7月5日”"},
-		{ReasonUnit, "填报单位", "东阿", "unknown unit (did you mean 东阿县, 东阿县?)", "「填报单位」“东阿”不在单位名录中，请填写单位全称（是否为“东阿县”？）"},
-		{ReasonUnknownTask, "任务序号", "99", "the plan has tasks 1–31", "「任务序号」“99”不在工作计划中（计划共第1–31项任务）"},
-		{ReasonNotAssigned, "任务序号", "14", "task 14 is not assigned to 东阿县: its template takes only its own tasks", "第14项任务不是本单位的分工任务：模板只收本单位的任务，请勿增加或改动任务行"},
-		{ReasonPeriod, "报告期", "", "missing", "「报告期」未填写"},
-		{ReasonWrongPeriod, "报告期", "2021Q1", "a template for 2021Q1, and this ingest takes 2021Q2: …", "这是2021年第一季度的模板，本次收取的是2021年第二季度的报表，请使用本期下发的模板重新填报"},
-		{ReasonFile, "", "", "an Excel 97-2003 (.xls) workbook or other OLE file: open it in Excel and save it as .xlsx", "这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 后重新报送"},
-		{ReasonFile, "", "", "no 填报单位 column and no 填报单位 line above the header", "缺少“填报单位”栏目，请使用下发的模板填报"},
+		{"misspelt unit", "东阿具,2021Q2,1,推进中,50,2021-07-05", "unknown_unit", "「填报单位」“东阿具”不在单位名录中，请填写单位全称（是否为“东阿县”？）"},
+		{"unknown task", "东阿县,2021Q2,99,推进中,50,2021-07-05", "unknown_task", "「任务序号」“99”不在工作计划中（计划共第1–31项任务）"},
+		{"missing period", "东阿县,,1,推进中,50,2021-07-05", "bad_period", "「报告期」未填写"},
+		{"period of another year", "东阿县,2020Q4,1,推进中,50,2021-07-05", "bad_period", "「报告期」“2020Q4”不在本计划年度内"},
+		{"no such month", "东阿县,2021-13,1,推进中,50,2021-07-05", "bad_period", "「报告期」“2021-13”的月份不存在"},
+		{"negative count", "东阿县,2021Q2,1,推进中,50,2021-07-05,-2", "bad_achieved", "「完成数量」“-2”不能为负数"},
 	} {
-		if got := ReasonChinese(c.code, c.column, c.value, c.reason); got != c.want {
-			t.Errorf("%s %q:\n got %s\nwant %s", c.code, c.reason, got, c.want)
-		}
+		t.Run(c.name, func(t *testing.T) {
+			h := header
+			if strings.Count(c.row, ",") == 6 {
+				h = strings.TrimSuffix(header, "\n") + ",完成数量\n"
+			}
+			path := writeFile(t, t.TempDir(), "r.csv", h+c.row+"\n")
+			db := openDB(t)
+			if _, err := Ingest(context.Background(), db, p, []string{path}, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			got := queryCSV(t, db, `SELECT reason_code, reason_zh FROM rejected_rows`)
+			if want := "reason_code,reason_zh\n" + c.code + "," + c.want + "\n"; got != want {
+				t.Errorf("got\n%s\nwant\n%s", got, want)
+			}
+		})
 	}
 }

@@ -65,7 +65,7 @@ func walk(paths []string) ([]input, []Skipped, error) {
 	for _, root := range paths {
 		st, err := os.Stat(root)
 		if err != nil {
-			return nil, nil, fmt.Errorf("input %w", err)
+			return nil, nil, err
 		}
 		if !st.IsDir() {
 			consider(root)
@@ -86,7 +86,7 @@ func walk(paths []string) ([]input, []Skipped, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, nil, fmt.Errorf("read folder %w", err)
+			return nil, nil, err
 		}
 		sort.Strings(files)
 		for _, f := range files {

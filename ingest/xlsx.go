@@ -15,6 +15,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/xuri/excelize/v2"
 
+	"plantrack/plan"
+	"plantrack/store"
 	"plantrack/template"
 )
 
@@ -37,11 +39,13 @@ func openXLSX(path string) (*excelize.File, error) {
 	head = head[:n]
 	switch {
 	case bytes.HasPrefix(head, []byte("\xD0\xCF\x11\xE0")):
-		return nil, fmt.Errorf("an Excel 97-2003 (.xls) workbook or other OLE file: open it in Excel and save it as .xlsx")
+		return nil, plan.FileFault("an Excel 97-2003 (.xls) workbook or other OLE file: open it in Excel and save it as .xlsx",
+			"这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 后重新报送")
 	case !bytes.HasPrefix(head, []byte("PK\x03\x04")) && looksLikeText(head):
-		return nil, fmt.Errorf("not an xlsx workbook but a text file (a CSV named .xlsx?): rename it to .csv")
+		return nil, plan.FileFault("not an xlsx workbook but a text file (a CSV named .xlsx?): rename it to .csv",
+			"文件名是 .xlsx，内容却是文本（可能是改了扩展名的 CSV），请改名为 .csv 或另存为 .xlsx")
 	case !bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		return nil, fmt.Errorf("not an xlsx workbook: it starts with bytes % x, not a zip header", head)
+		return nil, notWorkbook(fmt.Sprintf("not an xlsx workbook: it starts with bytes % x, not a zip header", head))
 	}
 	st, err := f.Stat()
 	if err != nil {
@@ -49,7 +53,7 @@ func openXLSX(path string) (*excelize.File, error) {
 	}
 	zr, err := zip.NewReader(f, st.Size())
 	if err != nil {
-		return nil, fmt.Errorf("not an xlsx workbook: %w", err)
+		return nil, notWorkbook("not an xlsx workbook: " + err.Error())
 	}
 	var total uint64
 	hasWorkbook := false
@@ -60,14 +64,20 @@ func openXLSX(path string) (*excelize.File, error) {
 		}
 	}
 	if total > xlsxUnzipLimit {
-		return nil, fmt.Errorf("refused: it would unpack to %d MB (the limit is %d MB); a real submission is far smaller", total>>20, xlsxUnzipLimit>>20)
+		return nil, plan.FileFault(fmt.Sprintf("refused: it would unpack to %d MB (the limit is %d MB); a real submission is far smaller", total>>20, xlsxUnzipLimit>>20),
+			"文件过大，不像是一份进度报表，请检查后重新报送")
 	}
 	if !hasWorkbook {
-		return nil, fmt.Errorf("not an xlsx workbook: the zip holds no xl/workbook.xml")
+		return nil, notWorkbook("not an xlsx workbook: the zip holds no xl/workbook.xml")
 	}
 	// archive/zip refuses entries that unpack to more than their header says, so the
 	// limit above holds for what excelize reads too.
 	return excelize.OpenFile(path, excelize.Options{RawCellValue: true, UnzipSizeLimit: xlsxUnzipLimit, UnzipXMLSizeLimit: xlsxXMLInRAM})
+}
+
+// notWorkbook is a file that is no readable workbook.
+func notWorkbook(text string) *plan.Fault {
+	return plan.FileFault(text, "文件不是有效的 Excel 工作簿，请重新保存后报送")
 }
 
 // readXLSX reads every sheet that has a header; sheets without one (instructions, notes)
@@ -75,13 +85,13 @@ func openXLSX(path string) (*excelize.File, error) {
 func (j *fileJob) readXLSX(ctx context.Context, path string, emit func(arrow.RecordBatch) error) error {
 	wb, err := openXLSX(path)
 	if err != nil {
-		j.rejectFile(err.Error())
+		j.rejectFile(err)
 		return nil
 	}
 	defer wb.Close()
 	props, err := wb.GetWorkbookProps()
 	if err != nil {
-		j.rejectFile(fmt.Sprintf("unreadable workbook: %v", err))
+		j.rejectFile(notWorkbook(fmt.Sprintf("unreadable workbook: %v", err)))
 		return nil
 	}
 	date1904 := props.Date1904 != nil && *props.Date1904
@@ -100,7 +110,7 @@ func (j *fileJob) readXLSX(ctx context.Context, path string, emit func(arrow.Rec
 		}
 		rows, err := sheetRows(wb, sheet, date1904)
 		if err != nil {
-			j.rejectFile(fmt.Sprintf("sheet %s: %v", sheet, err))
+			j.rejectFile(notWorkbook(fmt.Sprintf("sheet %s: %v", sheet, err)))
 			return nil
 		}
 		l, at, err := findHeader(rows)
@@ -112,7 +122,8 @@ func (j *fileJob) readXLSX(ctx context.Context, path string, emit func(arrow.Rec
 			j.tmpl.force(l, sheet, rows)
 		}
 		if miss := l.missingColumns(); len(miss) > 0 {
-			j.res.reject(Rejection{File: j.name, Sheet: sheet, Reason: fmt.Sprintf("no %s column and no %s line above the header: the sheet is not read", miss[0], miss[0]), Code: ReasonFile, Raw: "{}"})
+			f := missingColumn(miss[0], ": the sheet is not read")
+			j.res.reject(store.Rejection{File: j.name, Sheet: sheet, Reason: f.Text, ReasonZh: f.Chinese("", ""), Code: string(f.Reason), Raw: "{}"})
 			continue
 		}
 		found = true
@@ -127,7 +138,7 @@ func (j *fileJob) readXLSX(ctx context.Context, path string, emit func(arrow.Rec
 		}
 	}
 	if !found && len(j.res.rejections) == 0 {
-		j.rejectFile("no sheet has a header row with 任务序号")
+		j.rejectFile(plan.FileFault("no sheet has a header row with 任务序号", "未找到表头行（应有“任务序号”“完成状态”等栏目），请使用下发的模板填报"))
 	}
 	return nil
 }

@@ -3,7 +3,10 @@ package plan
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"io/fs"
+	"os"
 	"path"
 	"strings"
 
@@ -53,16 +56,77 @@ func RelatedName(planFile string) string {
 	return strings.TrimSuffix(planFile, path.Ext(planFile)) + ".related.csv"
 }
 
+// Files name the inputs of a plan on disk; an empty name means the built-in copy (data/).
+type Files struct {
+	Plan, Units, Groups string
+	// Related is the 有关部门 mapping; empty means the .related.csv beside Plan (or the
+	// built-in plan's), and a missing one is no error: Assign warns where a task needs it.
+	Related string
+}
+
 // Builtin is the plan built into the binary (data/), resolved: the Liaocheng 2021 plan and
 // its registry.
-func Builtin() (*Bundle, error) {
+func Builtin() (*Bundle, error) { return Load(Files{}) }
+
+// Load reads and resolves a plan. Problems of the plan are in the bundle; the error is for
+// files that could not be read at all.
+func Load(f Files) (*Bundle, error) {
 	var srcs [4]Source
-	for i, name := range []string{data.Plan, data.Units, data.Groups, RelatedName(data.Plan)} {
-		b, err := fs.ReadFile(data.FS, name)
+	for i, in := range []struct{ file, def, flag string }{
+		{f.Plan, data.Plan, "a plan FILE"}, {f.Units, data.Units, "--units"}, {f.Groups, data.Groups, "--groups"},
+	} {
+		src, err := readSource(in.file, in.def, in.flag)
 		if err != nil {
 			return nil, err
 		}
-		srcs[i] = Source{Name: "data/" + name, Data: b}
+		srcs[i] = src
 	}
+	rel, err := readRelated(f)
+	if err != nil {
+		return nil, err
+	}
+	srcs[3] = rel
 	return Resolve(srcs[0], srcs[1], srcs[2], srcs[3]), nil
+}
+
+// builtIn labels an embedded file in messages, saying how to use an edited copy instead.
+func builtIn(name, flag string) string {
+	return fmt.Sprintf("data/%s (built in; pass %s with an edited copy)", name, flag)
+}
+
+// readSource reads a file from disk, or the embedded default when file is empty.
+func readSource(file, def, flag string) (Source, error) {
+	if file == "" {
+		b, err := fs.ReadFile(data.FS, def)
+		return Source{Name: builtIn(def, flag), Data: b}, err
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return Source{}, err
+	}
+	return Source{Name: file, Data: b}, nil
+}
+
+// readRelated finds the 有关部门 mapping: Files.Related, else the .related.csv beside the plan.
+func readRelated(f Files) (Source, error) {
+	if f.Related != "" {
+		return readSource(f.Related, "", "")
+	}
+	if f.Plan == "" {
+		def := RelatedName(data.Plan)
+		b, err := fs.ReadFile(data.FS, def)
+		if err != nil {
+			return Source{}, err
+		}
+		return Source{Name: builtIn(def, "--related"), Data: b}, nil
+	}
+	name := RelatedName(f.Plan)
+	b, err := os.ReadFile(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return Source{Name: name}, nil
+	}
+	if err != nil {
+		return Source{}, err
+	}
+	return Source{Name: name, Data: b}, nil
 }

@@ -116,6 +116,9 @@ var (
 // Header is the field's Chinese column header: 完成进度.
 func (f Field) Header() string { return fieldHeaders[f] }
 
+// FieldHeaders are every field's Chinese header, in field order.
+func FieldHeaders() []string { return fieldHeaders[:] }
+
 // Key is the field's English name: progress.
 func (f Field) Key() string { return fieldKeys[f] }
 

@@ -24,7 +24,6 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/sync/errgroup"
 
-	"plantrack/ingest"
 	"plantrack/plan"
 	"plantrack/template"
 )
@@ -40,7 +39,7 @@ type Input struct {
 type Options struct {
 	// Period is the period being collected (ingest --period), "" when not given: the
 	// missing tasks of a template refused whole are those of this period.
-	Period string
+	Period plan.Period
 }
 
 // Write writes one receipt per input from what the database holds. The database is read
@@ -58,7 +57,7 @@ func Write(ctx context.Context, db *sql.DB, ins []Input, opt Options) error {
 	// A template is known by its hidden sheet; a file that is not one just gets no meta.
 	if err := each(ctx, len(rs), func(i int) error {
 		if r := rs[i]; strings.EqualFold(filepath.Ext(r.in.Path), ".xlsx") {
-			if m, err := ingest.ReadTemplate(r.in.Path); err == nil {
+			if m, err := template.ReadFile(r.in.Path); err == nil {
 				r.tmpl = m
 			}
 		}
@@ -179,15 +178,17 @@ func loadAll(ctx context.Context, db *sql.DB, rs []*receipt, opt Options) error 
 		return err
 	}
 
-	err = query(ctx, db, "WITH "+firstRead+` SELECT f.file_sha256, r.source_sheet, r.source_row, r."column", r.value, r.reason_code, r.reason, r.raw
+	err = query(ctx, db, "WITH "+firstRead+` SELECT f.file_sha256, r.source_sheet, r.source_row, r."column", r.value, r.reason_code, r.reason_zh, r.raw
 		FROM rejected_rows r JOIN first f USING (batch_id, source_file)
 		ORDER BY f.file_sha256, r.source_sheet, r.source_row, r.reason_code`, []any{shas}, func(rows *sql.Rows) error {
 		var x rejection
-		var sha, reason, raw string
-		if err := rows.Scan(&sha, &x.sheet, &x.row, &x.column, &x.value, &x.code, &reason, &raw); err != nil {
+		var sha, raw string
+		if err := rows.Scan(&sha, &x.sheet, &x.row, &x.column, &x.value, &x.code, &x.why, &raw); err != nil {
 			return err
 		}
-		x.why = ingest.ReasonChinese(x.code, x.column, x.value, reason)
+		if x.why == "" { // a database made before reason_zh
+			x.why = plan.Reason(x.code).Label()
+		}
 		x.raw = orderedObject(raw)
 		for _, r := range bySHA[sha] {
 			r.rejections = append(r.rejections, x)
@@ -220,7 +221,7 @@ func loadAll(ctx context.Context, db *sql.DB, rs []*receipt, opt Options) error 
 			case !r.wholeFileRejected():
 				addPair(i, m.UnitID, m.Period)
 			case opt.Period != "":
-				addPair(i, m.UnitID, opt.Period)
+				addPair(i, m.UnitID, string(opt.Period))
 			}
 		}
 	}
@@ -311,7 +312,7 @@ func missingAll(ctx context.Context, db *sql.DB, pairs [][][2]string) (map[[2]st
 		if err := rows.Scan(&k[0], &k[1], &m.task, &m.role, &m.text, &no, &title); err != nil {
 			return err
 		}
-		m.role = template.RoleName(m.role)
+		m.role = plan.RoleName(m.role)
 		m.section = plan.Numeral(no) + "、" + title
 		o := out[k]
 		o.missing = append(o.missing, m)
@@ -566,7 +567,7 @@ func (r *receipt) front(w *sheetWriter) error {
 		var rows [][]string
 		for _, o := range r.owed {
 			for _, m := range o.missing {
-				rows = append(rows, []string{o.unitName, template.PeriodName(o.period), strconv.Itoa(m.task), m.text, m.role, m.section})
+				rows = append(rows, []string{o.unitName, plan.Period(o.period).Name(), strconv.Itoa(m.task), m.text, m.role, m.section})
 			}
 		}
 		w.table(sh, row+1, []string{"填报单位", "报告期", "任务序号", "任务内容", "分工", "所属部分"}, rows,
@@ -593,14 +594,14 @@ func (r *receipt) acceptedSheet(w *sheetWriter) error {
 	for _, a := range r.acceptedRs {
 		var notes []string
 		for _, fl := range a.flags {
-			notes = append(notes, ingest.FlagChinese(fl))
+			notes = append(notes, plan.Flag(fl).Explain())
 		}
 		date := ""
 		if a.submittedOn.Valid {
 			date = a.submittedOn.Time.Format(time.DateOnly)
 		}
-		rows = append(rows, []string{a.sheet, strconv.Itoa(a.row), a.unitName, template.PeriodName(a.period), strconv.Itoa(a.task),
-			ingest.StatusChinese(a.status), number(a.progress), number(a.achieved), date, strings.Join(notes, "；")})
+		rows = append(rows, []string{a.sheet, strconv.Itoa(a.row), a.unitName, plan.Period(a.period).Name(), strconv.Itoa(a.task),
+			plan.Status(a.status).Name(), number(a.progress), number(a.achieved), date, strings.Join(notes, "；")})
 	}
 	w.table(sh, 2, []string{"工作表", "行号", "填报单位", "报告期", "任务序号", "完成状态", "完成进度", "完成数量", "填报日期", "提示"}, rows,
 		[]int{w.cell, w.cell, w.cell, w.cell, w.cell, w.cell, w.cell, w.cell, w.cell, w.wrap})
@@ -632,7 +633,7 @@ func (r *receipt) unitsAndPeriods() (units, periods []string) {
 		if !slices.Contains(units, o.unitName) {
 			units = append(units, o.unitName)
 		}
-		if p := template.PeriodName(o.period); !slices.Contains(periods, p) {
+		if p := plan.Period(o.period).Name(); !slices.Contains(periods, p) {
 			periods = append(periods, p)
 		}
 	}
@@ -641,7 +642,7 @@ func (r *receipt) unitsAndPeriods() (units, periods []string) {
 
 func (r *receipt) kind() string {
 	if r.tmpl != nil {
-		return fmt.Sprintf("plantrack 填报模板（第%d版，%s，%s）", r.tmpl.Version, r.tmpl.UnitName, template.PeriodName(r.tmpl.Period))
+		return fmt.Sprintf("plantrack 填报模板（第%d版，%s，%s）", r.tmpl.Version, r.tmpl.UnitName, plan.Period(r.tmpl.Period).Name())
 	}
 	switch strings.ToLower(filepath.Ext(r.in.Path)) {
 	case ".xlsx":

@@ -17,13 +17,13 @@ import (
 	"plantrack/store"
 )
 
-func builtin(t *testing.T) ingest.Plan {
+func builtin(t *testing.T) *plan.Bundle {
 	t.Helper()
 	b, err := plan.Builtin()
 	if err != nil || b.Problems.Errors() > 0 {
 		t.Fatalf("built-in plan: %v %v", err, b.Problems)
 	}
-	return ingest.Plan{Catalog: b.Catalog, Registry: b.Registry, Assignments: b.Assignments, SHA256: b.SHA256}
+	return b
 }
 
 // sheetText reads a receipt's sheet as lines of cells joined by " | ".

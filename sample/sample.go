@@ -51,6 +51,18 @@ type File struct {
 	Bad     []Cell // rows validation must reject; len(Bad) == BadRows
 	Flagged []Cell // rows to accept but flag: completed at low progress, unassigned task
 	Tricky  []Cell // valid rows that trip naive readers: multi-line notes, HTML characters
+	// Reports are the file's rows as the unit meant them, in file order: what it would type
+	// into its template.
+	Reports []Report
+}
+
+// Report is one row of a file as the unit meant it.
+type Report struct {
+	Task            int
+	Status          string // the word written: 推进中, 基本完成, 已完成, …
+	Progress        int    // -1: left empty
+	Achieved        int    // -1: none
+	Notes, Evidence string
 }
 
 // Cell is one value of interest in a file.
@@ -83,7 +95,11 @@ const GraceDays = 10
 // Generate writes the sample year into dir (creating it) and returns what it wrote, in a
 // stable order: by period, then unit in registry order, a correction after the file it
 // corrects, mixed files last.
-func Generate(dir string, c *plan.Catalog, reg *plan.Registry, as []plan.Assignment, opt Options) (Manifest, error) {
+func Generate(dir string, p *plan.Bundle, opt Options) (Manifest, error) {
+	if p == nil || p.Catalog == nil || p.Registry == nil {
+		return Manifest{}, fmt.Errorf("generate: no plan or no registry")
+	}
+	c, reg, as := p.Catalog, p.Registry, p.Assignments
 	if c == nil || reg == nil {
 		return Manifest{}, fmt.Errorf("generate: no plan or no registry")
 	}
@@ -130,6 +146,9 @@ func Generate(dir string, c *plan.Catalog, reg *plan.Registry, as []plan.Assignm
 				return fmt.Errorf("generate: %w", err)
 			}
 			fs.BadRows = len(fs.Bad)
+			for _, r := range fs.recs {
+				fs.Reports = append(fs.Reports, Report{Task: r.task, Status: r.status, Progress: r.progress, Achieved: r.achieved, Notes: r.notes, Evidence: r.evidence})
+			}
 			return nil
 		})
 	}

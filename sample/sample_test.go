@@ -26,6 +26,7 @@ import (
 
 // builtIn is the Liaocheng 2021 plan resolved against its registry, as the CLI loads it.
 type builtIn struct {
+	p   *plan.Bundle
 	c   *plan.Catalog
 	reg *plan.Registry
 	as  []plan.Assignment
@@ -37,7 +38,7 @@ func loadBuiltIn(t *testing.T) builtIn {
 	if err != nil || b.Problems.Errors() > 0 {
 		t.Fatalf("built-in plan: %v %v", err, b.Problems)
 	}
-	return builtIn{b.Catalog, b.Registry, b.Assignments}
+	return builtIn{b, b.Catalog, b.Registry, b.Assignments}
 }
 
 // sampleYear is one generated year, shared by the tests that only read it.
@@ -62,7 +63,7 @@ func generated(t *testing.T) *sampleYear {
 		if yearErr != nil {
 			return
 		}
-		year.m, yearErr = Generate(year.dir, year.c, year.reg, year.as, Options{Seed: DefaultSeed})
+		year.m, yearErr = Generate(year.dir, year.p, Options{Seed: DefaultSeed})
 		if yearErr != nil {
 			return
 		}
@@ -305,7 +306,7 @@ func TestDeterministic(t *testing.T) {
 	b := loadBuiltIn(t)
 	gen := func(seed int64) (string, Manifest) {
 		dir := t.TempDir()
-		m, err := Generate(dir, b.c, b.reg, b.as, Options{Seed: seed})
+		m, err := Generate(dir, b.p, Options{Seed: seed})
 		if err != nil {
 			t.Fatal(err)
 		}

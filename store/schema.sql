@@ -89,7 +89,7 @@ CREATE TABLE IF NOT EXISTS submissions (
     notes        VARCHAR,
     evidence     VARCHAR,
     submitted_on DATE,
-    flags        VARCHAR[] NOT NULL, -- accepted but worth a look: see ingest.Flag*
+    flags        VARCHAR[] NOT NULL, -- accepted but worth a look: see plan.Flag
     batch_id     INTEGER NOT NULL,
     source_file  VARCHAR NOT NULL,
     source_sheet VARCHAR NOT NULL,   -- '' for CSV and JSON
@@ -105,7 +105,11 @@ CREATE TABLE IF NOT EXISTS rejected_rows (
     "column"     VARCHAR NOT NULL,   -- the file's header for the bad value ('' for the whole file)
     value        VARCHAR NOT NULL,
     reason       VARCHAR NOT NULL,
-    reason_code  VARCHAR NOT NULL,   -- stable key for grouping: see ingest.Reason*
+    reason_code  VARCHAR NOT NULL,   -- stable key for grouping: see plan.Reason
     raw          VARCHAR NOT NULL,   -- JSON object: header -> original text
-    file_sha256  VARCHAR NOT NULL
+    file_sha256  VARCHAR NOT NULL,
+    reason_zh    VARCHAR NOT NULL DEFAULT ''  -- the reason in Chinese, as the unit's receipt says it
 );
+-- Databases made before reason_zh: their rejections keep an empty one (receipts fall back
+-- to the reason code's label).
+ALTER TABLE rejected_rows ADD COLUMN IF NOT EXISTS reason_zh VARCHAR DEFAULT '';

@@ -94,10 +94,10 @@ func openError(path string, err error) error {
 	return fmt.Errorf("open database %s: %w", path, err)
 }
 
-// ConnQuery runs a query on one driver connection (a batch's transaction, an export's
+// connQuery runs a query on one driver connection (a batch's transaction, an export's
 // settings) and returns its rows: work that needs a single connection throughout cannot
 // go through database/sql's pool.
-func ConnQuery(ctx context.Context, c driver.Conn, q string, args []driver.NamedValue) ([][]driver.Value, error) {
+func connQuery(ctx context.Context, c driver.Conn, q string, args []driver.NamedValue) ([][]driver.Value, error) {
 	rows, err := c.(driver.QueryerContext).QueryContext(ctx, q, args)
 	if err != nil {
 		return nil, err

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"plantrack/plan"
+
 	"github.com/xuri/excelize/v2"
 )
 
@@ -71,6 +73,17 @@ func writeMeta(f *excelize.File, m Meta) error {
 	return f.SetSheetVisible(MetaSheet, false, true)
 }
 
+// ErrNewerVersion is wrapped by ReadMeta's error about a template newer than this
+// plantrack reads.
+var ErrNewerVersion = errors.New("newer template version")
+
+// versionError is ReadMeta's error about a newer template: it is ErrNotTemplate and
+// ErrNewerVersion.
+type versionError struct{ error }
+
+func (e versionError) Unwrap() error        { return e.error }
+func (e versionError) Is(target error) bool { return target == ErrNewerVersion }
+
 // ErrNotTemplate is wrapped by ReadMeta's errors about a sheet that claims to be a
 // template's but cannot be read as one.
 var ErrNotTemplate = errors.New("not a readable plantrack template")
@@ -104,7 +117,7 @@ func ReadMeta(f *excelize.File) (*Meta, error) {
 		return bad(fmt.Sprintf("version %q", v))
 	}
 	if m.Version > Version {
-		return nil, fmt.Errorf("%w: template version %d is newer than this plantrack reads (%d): update plantrack", ErrNotTemplate, m.Version, Version)
+		return nil, versionError{fmt.Errorf("%w: template version %d is newer than this plantrack reads (%d): update plantrack", ErrNotTemplate, m.Version, Version)}
 	}
 	if m.HeaderRow, err = strconv.Atoi(kv[keyHeaderRow]); err != nil || m.HeaderRow < 1 {
 		return bad(fmt.Sprintf("header row %q", kv[keyHeaderRow]))
@@ -112,7 +125,7 @@ func ReadMeta(f *excelize.File) (*Meta, error) {
 	if _, _, err := excelize.CellNameToCoordinates(m.DateCell); err != nil {
 		return bad(fmt.Sprintf("date cell %q", m.DateCell))
 	}
-	if _, _, ok := periodRE(m.Period); !ok {
+	if !plan.Period(m.Period).Valid() {
 		return bad(fmt.Sprintf("period %q", m.Period))
 	}
 	for _, k := range []string{keyUnitID, keyPlan, keySheet} {
@@ -131,4 +144,16 @@ func ReadMeta(f *excelize.File) (*Meta, error) {
 		m.Tasks = append(m.Tasks, n)
 	}
 	return m, nil
+}
+
+// ReadFile reads the hidden sheet of a template file: nil and no error for any other file
+// (a workbook that is not a template, or not a workbook at all).
+func ReadFile(path string) (*Meta, error) {
+	// A template is tens of kilobytes: a file that unpacks to more is not one.
+	wb, err := excelize.OpenFile(path, excelize.Options{RawCellValue: true, UnzipSizeLimit: 64 << 20})
+	if err != nil {
+		return nil, nil
+	}
+	defer wb.Close()
+	return ReadMeta(wb)
 }

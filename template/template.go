@@ -12,7 +12,6 @@ package template
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -59,34 +58,12 @@ var Headers = [numCols]string{"任务序号", "所属部分", "任务内容", "�
 
 var widths = [numCols]float64{7, 16, 58, 10, 16, 12, 11, 10, 40, 24}
 
-// Statuses are the words of the status drop-down, each one ingest accepts.
-var Statuses = []string{"未启动", "推进中", "基本完成", "已完成"}
-
 // Spec is what one template is made from.
 type Spec struct {
-	Catalog    *plan.Catalog
-	PlanSHA256 string // of the plan text: the plan id
-	Unit       plan.Unit
-	// Assignments of the unit (others are ignored), one row each, in task order.
-	Assignments []plan.Assignment
-	Period      string // canonical, 2021Q2
-}
-
-var periodRE = func(p string) (year, q int, ok bool) {
-	if len(p) != 6 || p[4] != 'Q' || p[5] < '1' || p[5] > '4' {
-		return 0, 0, false
-	}
-	y, err := strconv.Atoi(p[:4])
-	return y, int(p[5] - '0'), err == nil
-}
-
-// PeriodName writes a canonical period as units read it: 2021Q2 → 2021年第二季度.
-func PeriodName(period string) string {
-	y, q, ok := periodRE(period)
-	if !ok {
-		return period
-	}
-	return fmt.Sprintf("%d年第%s季度", y, plan.Numeral(q))
+	Plan *plan.Bundle // the plan, its registry and assignments (only the unit's are used)
+	Unit plan.Unit
+	// Period is the quarter reported on: one row per task of the unit, in task order.
+	Period plan.Period
 }
 
 // FileName is the template's file name: the unit's name, safe on Windows.
@@ -97,14 +74,6 @@ func FileName(unitName string) string {
 		}
 		return r
 	}, unitName) + ".xlsx"
-}
-
-// RoleName is a role as the plan writes it.
-func RoleName(role string) string {
-	if role == plan.RoleLead {
-		return "牵头单位"
-	}
-	return "责任单位"
 }
 
 // TargetText writes a task's numeric target: 至少2次（法治专题讲座）; "" for none.
@@ -131,15 +100,15 @@ func SectionText(c *plan.Catalog, no int) string {
 
 // Build makes the template workbook of one unit for one period.
 func Build(s Spec) (*excelize.File, error) {
-	year, q, ok := periodRE(s.Period)
-	if !ok {
+	if !s.Period.Valid() {
 		return nil, fmt.Errorf("template: period %q: want a canonical period such as 2021Q2", s.Period)
 	}
-	if year != s.Catalog.Year {
-		return nil, fmt.Errorf("template: period %s is outside the plan year %d", s.Period, s.Catalog.Year)
+	year, q := s.Period.Year(), s.Period.Quarter()
+	if year != s.Plan.Catalog.Year {
+		return nil, fmt.Errorf("template: period %s is outside the plan year %d", s.Period, s.Plan.Catalog.Year)
 	}
 	var as []plan.Assignment
-	for _, a := range s.Assignments {
+	for _, a := range s.Plan.Assignments {
 		if a.UnitID == s.Unit.ID {
 			as = append(as, a)
 		}
@@ -253,10 +222,10 @@ func (w *writer) build(year, q int) error {
 	}
 
 	// Title and the line of what the template is for.
-	merge(1, numCols, 1, fmt.Sprintf("%s进度填报表（%s）", s.Catalog.Title, PeriodName(s.Period)), w.title)
+	merge(1, numCols, 1, fmt.Sprintf("%s进度填报表（%s）", s.Plan.Catalog.Title, s.Period.Name()), w.title)
 	check(f.SetRowHeight(sh, 1, 36))
 	merge(ColTask, ColText, 2, "填报单位："+s.Unit.Name, w.info)
-	merge(ColRole, ColTarget, 2, "报告期："+PeriodName(s.Period), w.info)
+	merge(ColRole, ColTarget, 2, "报告期："+s.Period.Name(), w.info)
 	merge(ColStatus, ColStatus, 2, "填报日期：", w.infoRight)
 	check(f.SetCellStyle(sh, DateCell, DateCell, w.inDate))
 	check(f.SetRowHeight(sh, 2, 24))
@@ -273,14 +242,14 @@ func (w *writer) build(year, q int) error {
 	row := HeaderRow
 	for _, a := range w.as {
 		row++
-		t := s.Catalog.Task(a.Task)
+		t := s.Plan.Catalog.Task(a.Task)
 		if t == nil {
 			return fmt.Errorf("task %d is not in the plan", a.Task)
 		}
 		check(f.SetCellInt(sh, cell(ColTask, row), int64(t.No)))
-		check(f.SetCellStr(sh, cell(ColSection, row), SectionText(s.Catalog, t.Section)))
+		check(f.SetCellStr(sh, cell(ColSection, row), SectionText(s.Plan.Catalog, t.Section)))
 		check(f.SetCellStr(sh, cell(ColText, row), t.Text))
-		check(f.SetCellStr(sh, cell(ColRole, row), RoleName(a.Role)))
+		check(f.SetCellStr(sh, cell(ColRole, row), plan.RoleName(a.Role)))
 		check(f.SetCellStr(sh, cell(ColTarget, row), TargetText(t)))
 		check(f.SetCellStyle(sh, cell(ColTask, row), cell(ColTask, row), w.task))
 		check(f.SetCellStyle(sh, cell(ColSection, row), cell(ColText, row), w.taskWrap))
@@ -326,7 +295,7 @@ func (w *writer) validations(year, last int) error {
 
 	status := excelize.NewDataValidation(true)
 	status.Sqref = rng(ColStatus)
-	if err := status.SetDropList(Statuses); err != nil {
+	if err := status.SetDropList(plan.StatusWords); err != nil {
 		return err
 	}
 	status.SetError(excelize.DataValidationErrorStyleStop, "完成状态", "请从下拉列表选择：未启动、推进中、基本完成、已完成。")
@@ -397,8 +366,8 @@ func (w *writer) finish(year, q, last int) error {
 	}); err != nil {
 		return err
 	}
-	m := Meta{Version: Version, UnitID: s.Unit.ID, UnitName: s.Unit.Name, Period: s.Period,
-		PlanSHA256: s.PlanSHA256, PlanTitle: s.Catalog.Title, Sheet: sh, HeaderRow: HeaderRow, DateCell: DateCell}
+	m := Meta{Version: Version, UnitID: s.Unit.ID, UnitName: s.Unit.Name, Period: string(s.Period),
+		PlanSHA256: s.Plan.SHA256, PlanTitle: s.Plan.Catalog.Title, Sheet: sh, HeaderRow: HeaderRow, DateCell: DateCell}
 	for _, a := range w.as {
 		m.Tasks = append(m.Tasks, a.Task)
 	}
@@ -414,7 +383,7 @@ func (w *writer) finish(year, q, last int) error {
 	start := time.Date(year, time.Month(3*q-2), 1, 0, 0, 0, 0, time.UTC).Format(time.RFC3339)
 	return f.SetDocProps(&excelize.DocProperties{
 		Creator: "plantrack", LastModifiedBy: "plantrack", Created: start, Modified: start,
-		Title: fmt.Sprintf("%s进度填报表（%s）", s.Catalog.Title, PeriodName(s.Period)), Subject: s.Unit.Name,
+		Title: fmt.Sprintf("%s进度填报表（%s）", s.Plan.Catalog.Title, s.Period.Name()), Subject: s.Unit.Name,
 		Language: "zh-CN",
 	})
 }

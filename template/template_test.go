@@ -12,10 +12,10 @@ import (
 	"plantrack/plan"
 )
 
+// builtIn is the built-in plan under the test's plan id.
 type builtIn struct {
-	c   *plan.Catalog
+	p   *plan.Bundle
 	reg *plan.Registry
-	as  []plan.Assignment
 }
 
 func loadBuiltIn(t *testing.T) builtIn {
@@ -27,7 +27,9 @@ func loadBuiltIn(t *testing.T) builtIn {
 	if b.Problems.Errors() > 0 {
 		t.Fatalf("built-in plan: %v", b.Problems)
 	}
-	return builtIn{b.Catalog, b.Registry, b.Assignments}
+	p := *b
+	p.SHA256 = planID
+	return builtIn{&p, b.Registry}
 }
 
 const planID = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -40,7 +42,7 @@ func written(t *testing.T, b builtIn, unit, period string) (*excelize.File, []by
 	if !ok {
 		t.Fatalf("no unit %s", unit)
 	}
-	f, err := Build(Spec{Catalog: b.c, PlanSHA256: planID, Unit: *u, Assignments: b.as, Period: period})
+	f, err := Build(Spec{Plan: b.p, Unit: *u, Period: plan.Period(period)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +77,7 @@ func TestTemplateStructure(t *testing.T) {
 	b := loadBuiltIn(t)
 	f, _ := written(t, b, "东阿县", "2021Q2")
 	u, _ := b.reg.Lookup("东阿县")
-	want := tasksOf(b.as, u.ID)
+	want := tasksOf(b.p.Assignments, u.ID)
 	last := HeaderRow + len(want)
 	rng := func(col int) string { return cell(col, HeaderRow+1) + ":" + cell(col, last) }
 
@@ -106,7 +108,7 @@ func TestTemplateStructure(t *testing.T) {
 			t.Errorf("task %d on row %d, want %d", task, rows[task], HeaderRow+1+i)
 		}
 		text, _ := f.GetCellValue(DataSheet, cell(ColText, rows[task]))
-		if text != b.c.Task(task).Text {
+		if text != b.p.Catalog.Task(task).Text {
 			t.Errorf("task %d text %q", task, text)
 		}
 	}
@@ -243,12 +245,12 @@ func TestBuildRefuses(t *testing.T) {
 		{"2021Q5", "canonical period"},
 		{"2020Q4", "outside the plan year 2021"},
 	} {
-		_, err := Build(Spec{Catalog: b.c, PlanSHA256: planID, Unit: *u, Assignments: b.as, Period: c.period})
+		_, err := Build(Spec{Plan: b.p, Unit: *u, Period: plan.Period(c.period)})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v", c.period, err)
 		}
 	}
-	_, err := Build(Spec{Catalog: b.c, PlanSHA256: planID, Unit: plan.Unit{ID: "nobody", Name: "无名局"}, Assignments: b.as, Period: "2021Q1"})
+	_, err := Build(Spec{Plan: b.p, Unit: plan.Unit{ID: "nobody", Name: "无名局"}, Period: "2021Q1"})
 	if err == nil || !strings.Contains(err.Error(), "assigned no task") {
 		t.Errorf("unit without tasks: %v", err)
 	}
@@ -292,9 +294,6 @@ func TestFill(t *testing.T) {
 }
 
 func TestPeriodAndNames(t *testing.T) {
-	if got := PeriodName("2021Q3"); got != "2021年第三季度" {
-		t.Error(got)
-	}
 	if got := FileName(`市委/市政府"督查室"`); got != "市委_市政府_督查室_.xlsx" {
 		t.Error(got)
 	}

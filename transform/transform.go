@@ -84,6 +84,12 @@ func Views() ([]string, error) {
 // ErrPeriod is wrapped by Period's errors about the period asked for (not about the database).
 var ErrPeriod = errors.New("bad period")
 
+// periodError is a period the database cannot answer for: its message, and ErrPeriod.
+type periodError struct{ msg string }
+
+func (e periodError) Error() string        { return e.msg }
+func (e periodError) Is(target error) bool { return target == ErrPeriod }
+
 // Period resolves the period a command reads the database at: asked, in any form ingest
 // reads (2021Q2, 2021年第二季度, 2021-06), it must be a quarter of the plan year; not asked
 // (""), it is the latest period any report names.
@@ -100,14 +106,14 @@ func Period(ctx context.Context, db *sql.DB, asked string) (plan.Period, error) 
 	}
 	p, err := plan.ParsePeriod(asked)
 	if err != nil {
-		return "", fmt.Errorf("%w %q: %v", ErrPeriod, asked, err)
+		return "", periodError{fmt.Sprintf("period %q: %v", asked, err)}
 	}
 	var n int
 	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM periods WHERE period::VARCHAR = ?", string(p)).Scan(&n); err != nil {
 		return "", err
 	}
 	if n == 0 {
-		return "", fmt.Errorf("%w: %s is not a quarter of the plan year", ErrPeriod, p)
+		return "", periodError{fmt.Sprintf("period %s is not a quarter of the plan year", p)}
 	}
 	return p, nil
 }

@@ -76,10 +76,10 @@ func fixtureDB(t *testing.T) *store.DB {
 	dir := t.TempDir()
 	f := filepath.Join(dir, "reports.csv")
 	os.WriteFile(f, []byte(fixtureReports), 0o644)
-	return ingestInto(t, ingest.Plan{Catalog: c, Registry: reg, Assignments: as, SHA256: "fixture"}, f)
+	return ingestInto(t, &plan.Bundle{Catalog: c, Registry: reg, Assignments: as, SHA256: "fixture"}, f)
 }
 
-func ingestInto(t *testing.T, p ingest.Plan, paths ...string) *store.DB {
+func ingestInto(t *testing.T, p *plan.Bundle, paths ...string) *store.DB {
 	t.Helper()
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "t.duckdb"))
 	if err != nil {
@@ -195,12 +195,11 @@ func TestPropertiesOnSampleYear(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, reg, as := b.Catalog, b.Registry, b.Assignments
 	dir := t.TempDir()
-	if _, err := sample.Generate(dir, c, reg, as, sample.Options{Seed: sample.DefaultSeed}); err != nil {
+	if _, err := sample.Generate(dir, b, sample.Options{Seed: sample.DefaultSeed}); err != nil {
 		t.Fatal(err)
 	}
-	db := ingestInto(t, ingest.Plan{Catalog: c, Registry: reg, Assignments: as, SHA256: b.SHA256}, dir)
+	db := ingestInto(t, b, dir)
 
 	for _, q := range []string{"2021Q1", "2021Q2", "2021Q3", "2021Q4"} {
 		t.Run(q, func(t *testing.T) {

@@ -54,7 +54,8 @@ type ScaleManifest struct {
 // as must be the assignments resolved against ScaledUnits(reg, k).
 // rounds is how often the copies report: 1, every quarter (报告期 2021Q2); 3, every month
 // (报告期 2021-05, read as its quarter, each month's report superseding the month before).
-func GenerateScaled(dir string, c *plan.Catalog, reg *plan.Registry, as []plan.Assignment, k, rounds int, opt sample.Options) (ScaleManifest, error) {
+func GenerateScaled(dir string, p *plan.Bundle, k, rounds int, opt sample.Options) (ScaleManifest, error) {
+	c, as := p.Catalog, p.Assignments
 	if rounds != 1 && rounds != 3 {
 		return ScaleManifest{}, fmt.Errorf("generate: %d reports a quarter: want 1 (quarterly) or 3 (monthly)", rounds)
 	}
@@ -69,7 +70,9 @@ func GenerateScaled(dir string, c *plan.Catalog, reg *plan.Registry, as []plan.A
 			byCity[city] = append(byCity[city], a)
 		}
 	}
-	man, err := sample.Generate(filepath.Join(dir, "city1"), c, reg, real, opt)
+	city1 := *p
+	city1.Assignments = real
+	man, err := sample.Generate(filepath.Join(dir, "city1"), &city1, opt)
 	if err != nil {
 		return m, err
 	}

@@ -40,7 +40,7 @@ func TestGenerateScaled(t *testing.T) {
 		t.Fatalf("assignments per city: %v", perCopy)
 	}
 	dir := t.TempDir()
-	m, err := GenerateScaled(dir, s.Catalog, s.Registry, s.Assignments, 3, 1, sample.Options{Seed: sample.DefaultSeed})
+	m, err := GenerateScaled(dir, s, 3, 1, sample.Options{Seed: sample.DefaultSeed})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,14 +49,14 @@ func TestGenerateScaled(t *testing.T) {
 	}
 	first, _ := os.ReadFile(m.CSV[0])
 	again := t.TempDir()
-	m2, _ := GenerateScaled(again, s.Catalog, s.Registry, s.Assignments, 3, 1, sample.Options{Seed: sample.DefaultSeed})
+	m2, _ := GenerateScaled(again, s, 3, 1, sample.Options{Seed: sample.DefaultSeed})
 	second, _ := os.ReadFile(m2.CSV[0])
 	if string(first) != string(second) || !strings.Contains(string(first), "东阿县·2,2021Q1,") {
 		t.Error("copies are not deterministic or not named as the registry names them")
 	}
 	// Monthly: three reports a quarter, periods written as months.
 	monthly := t.TempDir()
-	m3, err := GenerateScaled(monthly, s.Catalog, s.Registry, s.Assignments, 3, 3, sample.Options{Seed: sample.DefaultSeed})
+	m3, err := GenerateScaled(monthly, s, 3, 3, sample.Options{Seed: sample.DefaultSeed})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestGenerateScaled(t *testing.T) {
 	if !strings.Contains(string(text3), ",2021-05,") || strings.Contains(string(text3), ",2021Q") {
 		t.Error("monthly copies do not write months as periods")
 	}
-	if _, err := GenerateScaled(t.TempDir(), s.Catalog, s.Registry, s.Assignments, 2, 2, sample.Options{}); err == nil {
+	if _, err := GenerateScaled(t.TempDir(), s, 2, 2, sample.Options{}); err == nil {
 		t.Error("two reports a quarter accepted")
 	}
 }

@@ -1,4 +1,4 @@
-package ingest
+package store
 
 import (
 	"crypto/sha256"
@@ -11,13 +11,15 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/duckdb/duckdb-go/v2"
+
+	"plantrack/plan"
 )
 
-// saveCatalog replaces the plan tables (plan, sections, tasks, units, assignments) with
+// SaveCatalog replaces the plan tables (plan, sections, tasks, units, assignments) with
 // the plan this batch was checked against, so the database and its submissions always
 // agree. A database holds one plan: another plan's title or year is refused.
-func saveCatalog(conn *dconn, ar *duckdb.Arrow, p Plan) error {
+func (b *Batch) SaveCatalog(p *plan.Bundle) error {
+	conn := b.conn
 	c := p.Catalog
 	rows, err := conn.query("SELECT title, year FROM plan")
 	if err != nil {
@@ -94,7 +96,7 @@ func saveCatalog(conn *dconn, ar *duckdb.Arrow, p Plan) error {
 		}
 		units.Field(4).(*array.Int32Builder).Append(int32(u.Order))
 	}
-	if err := replaceArrow(conn, ar, "units", units); err != nil {
+	if err := b.replaceArrow("units", units); err != nil {
 		return err
 	}
 	as := array.NewRecordBuilder(memory.DefaultAllocator, assignmentsSchema)
@@ -105,11 +107,11 @@ func saveCatalog(conn *dconn, ar *duckdb.Arrow, p Plan) error {
 		as.Field(2).(*array.StringBuilder).Append(a.Role)
 		as.Field(3).(*array.StringBuilder).Append(a.Via)
 	}
-	return replaceArrow(conn, ar, "assignments", as)
+	return b.replaceArrow("assignments", as)
 }
 
 // catalogPrint is a SHA-256 of everything saveCatalog writes.
-func catalogPrint(p Plan) string {
+func catalogPrint(p *plan.Bundle) string {
 	h := sha256.New()
 	put := func(vals ...string) {
 		for _, v := range vals {
@@ -138,32 +140,20 @@ func catalogPrint(p Plan) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-var (
-	unitsSchema = arrow.NewSchema([]arrow.Field{
-		{Name: "unit_id", Type: arrow.BinaryTypes.String}, {Name: "unit_name", Type: arrow.BinaryTypes.String},
-		{Name: "unit_kind", Type: arrow.BinaryTypes.String}, {Name: "aliases", Type: arrow.ListOf(arrow.BinaryTypes.String)},
-		{Name: "sort_order", Type: arrow.PrimitiveTypes.Int32},
-	}, nil)
-	assignmentsSchema = arrow.NewSchema([]arrow.Field{
-		{Name: "task_no", Type: arrow.PrimitiveTypes.Int32}, {Name: "unit_id", Type: arrow.BinaryTypes.String},
-		{Name: "role", Type: arrow.BinaryTypes.String}, {Name: "via", Type: arrow.BinaryTypes.String},
-	}, nil)
-)
-
 // replaceArrow replaces a table's rows with a built record, whose columns match the
 // table's in order.
-func replaceArrow(conn *dconn, ar *duckdb.Arrow, table string, b *array.RecordBuilder) error {
-	if err := conn.exec("DELETE FROM " + table); err != nil {
+func (b *Batch) replaceArrow(table string, rb *array.RecordBuilder) error {
+	if err := b.conn.exec("DELETE FROM " + table); err != nil {
 		return err
 	}
-	rec := b.NewRecordBatch()
+	rec := rb.NewRecordBatch()
 	defer rec.Release()
 	rr, err := array.NewRecordReader(rec.Schema(), []arrow.RecordBatch{rec})
 	if err != nil {
 		return err
 	}
 	defer rr.Release()
-	if err := insertFrom(conn, ar, rr, "plantrack_new_"+table, "INSERT INTO "+table+" SELECT * FROM plantrack_new_"+table); err != nil {
+	if err := b.insertFrom(rr, "plantrack_new_"+table, "INSERT INTO "+table+" SELECT * FROM plantrack_new_"+table); err != nil {
 		return fmt.Errorf("save %s: %w", table, err)
 	}
 	return nil
@@ -171,7 +161,7 @@ func replaceArrow(conn *dconn, ar *duckdb.Arrow, table string, b *array.RecordBu
 
 // insertRows inserts rows in statements of a few hundred. List columns arrive as JSON
 // text and are cast by the table's column type.
-func insertRows(conn *dconn, table string, cols int, rows [][]any) error {
+func insertRows(conn *conn, table string, cols int, rows [][]any) error {
 	const perStmt = 200
 	for len(rows) > 0 {
 		n := min(perStmt, len(rows))
