@@ -64,7 +64,8 @@ func Apply(ctx context.Context, db execer) error {
 	return nil
 }
 
-var viewRE = regexp.MustCompile(`(?m)^CREATE OR REPLACE VIEW (\w+)`)
+// viewRE finds the views a model makes (its "… OR REPLACE VIEW name" statements).
+var viewRE = regexp.MustCompile(`(?m)^\w+ OR REPLACE VIEW (\w+)`)
 
 // Views lists the views the models create, in model order.
 func Views() ([]string, error) {
