@@ -111,13 +111,26 @@ func runIngest(ctx context.Context, e *env, opts ingestOptions, paths []string) 
 	// The stored models are rebuilt once the batch is committed (inside its transaction
 	// DuckDB reads the new rows several times slower). Until they are, the metric views
 	// refuse to answer rather than answer from older rows.
+	build := !opts.noBuild
 	if opts.noBuild {
 		fmt.Fprintln(e.stdout, "metric tables not rebuilt (--no-build): run plantrack build before reading them")
-	} else if err := transform.Apply(ctx, db); err != nil {
-		if sum.BatchID > 0 {
-			return fmt.Errorf("batch %d is committed, but building the metric tables failed (run plantrack build): %w", sum.BatchID, err)
+		// Receipts read the models' missing_tasks (from the rows themselves, fresh or not):
+		// a database never built gets the models once.
+		if opts.receipts != "" {
+			built, err := transform.Built(ctx, db.DB)
+			if err != nil {
+				return err
+			}
+			build = !built
 		}
-		return err
+	}
+	if build {
+		if err := transform.Apply(ctx, db); err != nil {
+			if sum.BatchID > 0 {
+				return fmt.Errorf("batch %d is committed, but building the metric tables failed (run plantrack build): %w", sum.BatchID, err)
+			}
+			return err
+		}
 	}
 	if opts.receipts == "" {
 		return nil

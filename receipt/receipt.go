@@ -267,67 +267,52 @@ func loadAll(ctx context.Context, db *sql.DB, rs []*receipt, opt Options) error 
 func (r *receipt) wholeFileRejected() bool { return r.status == "rejected" }
 
 // missingAll lists, for each (unit, period) pair, the unit's assigned tasks with no
-// accepted report for the period. A unit the database does not know has no entry.
+// accepted report for the period, as the missing_tasks model says. A unit the database
+// does not know, or a period of no plan year, has no entry.
 func missingAll(ctx context.Context, db *sql.DB, pairs [][][2]string) (map[[2]string]owed, error) {
-	out := map[[2]string]owed{}
 	var units, periods []string
+	latest := ""
+	added := map[[2]string]bool{}
 	for _, ps := range pairs {
 		for _, k := range ps {
-			if _, ok := out[k]; !ok {
-				out[k] = owed{unitID: k[0], period: k[1]}
+			if !added[k] {
+				added[k] = true
 				units, periods = append(units, k[0]), append(periods, k[1])
+				latest = max(latest, k[1])
 			}
 		}
 	}
+	out := map[[2]string]owed{}
 	if len(units) == 0 {
 		return out, nil
 	}
-	const pairsCTE = `pairs AS (SELECT unnest(?::VARCHAR[]) AS unit_id, unnest(?::VARCHAR[]) AS period)`
-	known := map[[2]string]bool{}
-	err := query(ctx, db, "WITH "+pairsCTE+` SELECT p.unit_id, p.period, u.unit_name FROM pairs p JOIN units u USING (unit_id)`,
-		[]any{units, periods}, func(rows *sql.Rows) error {
-			var k [2]string
-			var name string
-			if err := rows.Scan(&k[0], &k[1], &name); err != nil {
-				return err
-			}
-			o := out[k]
-			o.unitName = name
-			out[k] = o
-			known[k] = true
-			return nil
-		})
-	if err != nil {
-		return nil, err
-	}
-	err = query(ctx, db, "WITH "+pairsCTE+` SELECT p.unit_id, p.period, a.task_no, a.role, t.task_text, s.section_no, s.section_title
-		FROM pairs p JOIN assignments a USING (unit_id) JOIN tasks t USING (task_no) JOIN sections s USING (section_no)
-		WHERE NOT EXISTS (
-			SELECT 1 FROM submissions x WHERE x.unit_id = a.unit_id AND x.task_no = a.task_no AND x.period::VARCHAR = p.period)
-		ORDER BY p.unit_id, p.period, a.task_no`, []any{units, periods}, func(rows *sql.Rows) error {
+	err := query(ctx, db, `WITH pairs AS (SELECT unnest(?::VARCHAR[]) AS unit_id, unnest(?::VARCHAR[]) AS period),
+		mt AS (SELECT unit_id, unit_name, period::VARCHAR AS period, missing_tasks FROM missing_tasks_at(?)),
+		miss AS (SELECT unit_id, period, unnest(missing_tasks) AS task_no FROM mt)
+		SELECT p.unit_id, p.period, mt.unit_name, miss.task_no, a.role, t.task_text, s.section_no, s.section_title
+		FROM pairs p JOIN mt USING (unit_id, period)
+		LEFT JOIN miss USING (unit_id, period)
+		LEFT JOIN assignments a ON a.unit_id = p.unit_id AND a.task_no = miss.task_no
+		LEFT JOIN tasks t ON t.task_no = miss.task_no
+		LEFT JOIN sections s ON s.section_no = t.section_no
+		ORDER BY p.unit_id, p.period, miss.task_no`, []any{units, periods, latest}, func(rows *sql.Rows) error {
 		var k [2]string
-		var m missingTask
-		var no int
-		var title string
-		if err := rows.Scan(&k[0], &k[1], &m.task, &m.role, &m.text, &no, &title); err != nil {
+		var name string
+		var task, no sql.NullInt64
+		var role, text, title sql.NullString
+		if err := rows.Scan(&k[0], &k[1], &name, &task, &role, &text, &no, &title); err != nil {
 			return err
 		}
-		m.role = plan.RoleName(m.role)
-		m.section = plan.Numeral(no) + "、" + title
 		o := out[k]
-		o.missing = append(o.missing, m)
+		o.unitID, o.period, o.unitName = k[0], k[1], name
+		if task.Valid {
+			o.missing = append(o.missing, missingTask{task: int(task.Int64), role: plan.RoleName(role.String), text: text.String,
+				section: plan.Numeral(int(no.Int64)) + "、" + title.String})
+		}
 		out[k] = o
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	for k := range out {
-		if !known[k] {
-			delete(out, k)
-		}
-	}
-	return out, nil
+	return out, err
 }
 
 // query runs q and hands each row to scan.

@@ -15,6 +15,7 @@ import (
 	"plantrack/ingest"
 	"plantrack/plan"
 	"plantrack/store"
+	"plantrack/transform"
 )
 
 func builtin(t *testing.T) *plan.Bundle {
@@ -79,6 +80,9 @@ func TestReceipts(t *testing.T) {
 	defer db.Close()
 	sum, err := ingest.Ingest(context.Background(), db, p, []string{in}, ingest.Options{})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := transform.Apply(context.Background(), db); err != nil {
 		t.Fatal(err)
 	}
 	var ins []Input

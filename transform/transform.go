@@ -64,6 +64,14 @@ func Apply(ctx context.Context, db execer) error {
 	return nil
 }
 
+// Built reports whether the models were ever applied to the database (their macros and
+// views exist, whatever the freshness of the stored tables).
+func Built(ctx context.Context, db *sql.DB) (bool, error) {
+	var n int
+	err := db.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'models_built'").Scan(&n)
+	return n > 0, err
+}
+
 // viewRE finds the views a model makes (its "… OR REPLACE VIEW name" statements).
 var viewRE = regexp.MustCompile(`(?m)^\w+ OR REPLACE VIEW (\w+)`)
 
