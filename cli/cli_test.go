@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -13,12 +12,9 @@ import (
 	"testing"
 
 	"plantrack/ingest"
+	"plantrack/internal/testkit"
 	"plantrack/store"
-
-	"github.com/google/go-cmp/cmp"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // run drives the real CLI in-process.
 func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
@@ -26,27 +22,6 @@ func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	var out, errb bytes.Buffer
 	code = Run(context.Background(), args, strings.NewReader(""), &out, &errb)
 	return out.String(), errb.String(), code
-}
-
-// golden compares got with testdata file name, or rewrites it under -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(name, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s differs (-want +got):\n%s", name, diff)
-	}
 }
 
 func TestExitCodes(t *testing.T) {
@@ -157,8 +132,8 @@ func TestPlanGolden(t *testing.T) {
 				if code != c.code {
 					t.Errorf("%v: exit %d, want %d; stderr:\n%s", o.args, code, c.code, stderr)
 				}
-				golden(t, filepath.Join(dir, o.file), stdout)
-				golden(t, filepath.Join(dir, "stderr.txt"), stderr)
+				testkit.Golden(t, filepath.Join(dir, o.file), stdout)
+				testkit.Golden(t, filepath.Join(dir, "stderr.txt"), stderr)
 			}
 		})
 	}

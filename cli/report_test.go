@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 
+	"plantrack/internal/testkit"
+
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/net/html"
 )
@@ -97,7 +99,7 @@ func TestChartOptionsGolden(t *testing.T) {
 				t.Fatalf("option is not JSON: %v", err)
 			}
 			pretty, _ := json.MarshalIndent(v, "", "  ")
-			golden(t, filepath.Join("testdata", "report", strings.ReplaceAll(c.page, "/", "_")+"."+c.chart+".json"), string(pretty)+"\n")
+			testkit.Golden(t, filepath.Join("testdata", "report", strings.ReplaceAll(c.page, "/", "_")+"."+c.chart+".json"), string(pretty)+"\n")
 		})
 	}
 }

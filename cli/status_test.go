@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"plantrack/internal/testkit"
 	"plantrack/reports"
 )
 
@@ -29,7 +30,7 @@ func TestStatusGolden(t *testing.T) {
 		if code != ExitOK || stderr != "" {
 			t.Errorf("%v: exit %d\n%s", c.args, code, stderr)
 		}
-		golden(t, filepath.Join("testdata", "status", c.golden), stdout)
+		testkit.Golden(t, filepath.Join("testdata", "status", c.golden), stdout)
 	}
 }
 

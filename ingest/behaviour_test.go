@@ -16,6 +16,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"plantrack/internal/testkit"
 	"plantrack/plan"
 )
 
@@ -38,8 +39,10 @@ func counts(t *testing.T, dbq func(string) string) string {
 func TestIdempotentAndSupersede(t *testing.T) {
 	db := openDB(t)
 	dir := t.TempDir()
-	p := liaocheng(t)
-	q := func(s string) string { return strings.TrimSpace(strings.SplitN(queryCSV(t, db, s), "\n", 2)[1]) }
+	p := testkit.Builtin(t)
+	q := func(s string) string {
+		return strings.TrimSpace(strings.SplitN(testkit.QueryCSV(t, db.DB, s), "\n", 2)[1])
+	}
 	first := writeFile(t, dir, "a.csv", header+"东阿县,2021Q2,1,推进中,50,,,,2021-07-05\n东阿县,2021Q2,2,推进中,30,,,,2021-07-05\n")
 
 	s1, err := Ingest(context.Background(), db, p, []string{first}, Options{})
@@ -75,9 +78,11 @@ func TestIdempotentAndSupersede(t *testing.T) {
 func TestStrictWritesNothing(t *testing.T) {
 	db := openDB(t)
 	dir := t.TempDir()
-	q := func(s string) string { return strings.TrimSpace(strings.SplitN(queryCSV(t, db, s), "\n", 2)[1]) }
+	q := func(s string) string {
+		return strings.TrimSpace(strings.SplitN(testkit.QueryCSV(t, db.DB, s), "\n", 2)[1])
+	}
 	f := writeFile(t, dir, "a.csv", header+"东阿县,2021Q2,1,推进中,50,,,,2021-07-05\n东阿县,2021Q2,2,推进中,300,,,,2021-07-05\n")
-	sum, err := Ingest(context.Background(), db, liaocheng(t), []string{f}, Options{Strict: true})
+	sum, err := Ingest(context.Background(), db, testkit.Builtin(t), []string{f}, Options{Strict: true})
 	if !errors.Is(err, ErrRejected) || sum.Rejected != 1 {
 		t.Fatalf("strict: %v, %+v", err, sum)
 	}
@@ -92,10 +97,12 @@ func TestStrictWritesNothing(t *testing.T) {
 func TestCancelledIngestWritesNothing(t *testing.T) {
 	db := openDB(t)
 	dir := t.TempDir()
-	q := func(s string) string { return strings.TrimSpace(strings.SplitN(queryCSV(t, db, s), "\n", 2)[1]) }
+	q := func(s string) string {
+		return strings.TrimSpace(strings.SplitN(testkit.QueryCSV(t, db.DB, s), "\n", 2)[1])
+	}
 	f := writeFile(t, dir, "a.csv", header+"东阿县,2021Q2,1,推进中,50,,,,2021-07-05\n")
 	ctx, cancel := context.WithCancel(context.Background())
-	_, err := Ingest(ctx, db, liaocheng(t), []string{f}, Options{BeforeCommit: cancel})
+	_, err := Ingest(ctx, db, testkit.Builtin(t), []string{f}, Options{BeforeCommit: cancel})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled ingest: %v", err)
 	}
@@ -127,7 +134,7 @@ func TestZipBombRefused(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	sum, err := Ingest(context.Background(), db, liaocheng(t), []string{path}, Options{})
+	sum, err := Ingest(context.Background(), db, testkit.Builtin(t), []string{path}, Options{})
 	runtime.ReadMemStats(&after)
 	if err != nil {
 		t.Fatal(err)
@@ -151,7 +158,7 @@ func collectCSV(t testing.TB, path string, chunk int) ([]string, []string, fileR
 	if err != nil {
 		t.Fatal(err)
 	}
-	j := &fileJob{c: newChecker(liaocheng(t)), name: "f.csv", format: "csv", scan: sc}
+	j := &fileJob{c: newChecker(testkit.Builtin(t)), name: "f.csv", format: "csv", scan: sc}
 	var rows []string
 	if sc.badAt >= 0 {
 		return nil, nil, j.res
@@ -322,8 +329,10 @@ func FuzzEachRecord(f *testing.F) {
 func TestCatalogRewrittenOnlyWhenChanged(t *testing.T) {
 	db := openDB(t)
 	dir := t.TempDir()
-	p := liaocheng(t)
-	q := func(s string) string { return strings.TrimSpace(strings.SplitN(queryCSV(t, db, s), "\n", 2)[1]) }
+	p := testkit.Builtin(t)
+	q := func(s string) string {
+		return strings.TrimSpace(strings.SplitN(testkit.QueryCSV(t, db.DB, s), "\n", 2)[1])
+	}
 	ingest := func(p *plan.Bundle, name, content string) {
 		t.Helper()
 		if _, err := Ingest(context.Background(), db, p, []string{writeFile(t, dir, name, content)}, Options{}); err != nil {

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"plantrack/internal/testkit"
 )
 
 var benchRows = flag.Int("bench.rows", 2_000_000, "rows in the CSV the ingest benchmark reads")
@@ -26,7 +28,7 @@ var (
 // 2 million rows are about 360 MB), with the forms offices write and 1% bad rows.
 func benchCSV(b *testing.B) string {
 	benchOnce.Do(func() {
-		p := liaocheng(b)
+		p := testkit.Builtin(b)
 		// PLANTRACK_BENCH_CSV keeps the file where the bench driver times the CLI on it.
 		benchFile = os.Getenv("PLANTRACK_BENCH_CSV")
 		if benchFile == "" {
@@ -109,7 +111,7 @@ func BenchmarkIngestCSV(b *testing.B) {
 		resetPeakRSS()
 		for range b.N {
 			db := openDB(b)
-			sum, err := Ingest(context.Background(), db, liaocheng(b), []string{path}, Options{Log: benchLog()})
+			sum, err := Ingest(context.Background(), db, testkit.Builtin(b), []string{path}, Options{Log: benchLog()})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -2,41 +2,14 @@ package ingest
 
 import (
 	"context"
-	"encoding/csv"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"github.com/google/go-cmp/cmp"
-
-	"plantrack/plan"
+	"plantrack/internal/testkit"
 	"plantrack/store"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files and XLSX fixtures under testdata/")
-
-var (
-	planOnce sync.Once
-	testPlan *plan.Bundle
-)
-
-// liaocheng is the built-in plan, registry and assignments.
-func liaocheng(t testing.TB) *plan.Bundle {
-	planOnce.Do(func() {
-		b, err := plan.Builtin()
-		if err != nil || b.Problems.Errors() > 0 {
-			t.Fatalf("built-in plan: %v %v", err, b.Problems)
-		}
-		testPlan = b
-	})
-	return testPlan
-}
 
 func openDB(t testing.TB) *store.DB {
 	t.Helper()
@@ -46,71 +19,6 @@ func openDB(t testing.TB) *store.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
-}
-
-// queryCSV runs a query and returns its result as CSV text, for goldens and comparisons.
-func queryCSV(t testing.TB, db *store.DB, q string) string {
-	t.Helper()
-	rows, err := db.Query(q)
-	if err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var b strings.Builder
-	w := csv.NewWriter(&b)
-	w.Write(cols)
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		rec := make([]string, len(cols))
-		for i, v := range vals {
-			switch x := v.(type) {
-			case nil:
-			case time.Time:
-				rec[i] = x.Format("2006-01-02")
-			case float64:
-				rec[i] = strconv.FormatFloat(x, 'f', -1, 64)
-			case []any:
-				var parts []string
-				for _, p := range x {
-					parts = append(parts, fmt.Sprint(p))
-				}
-				rec[i] = "[" + strings.Join(parts, " ") + "]"
-			default:
-				rec[i] = fmt.Sprint(x)
-			}
-		}
-		w.Write(rec)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	w.Flush()
-	return b.String()
-}
-
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test -update writes it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", path, diff)
-	}
 }
 
 const (
@@ -144,7 +52,7 @@ func summaryText(s *Summary) string {
 // TestCases ingests each testdata/cases/NAME/input folder into a new database and
 // compares the stored accepted and rejected rows, and the summary, with the goldens there.
 func TestCases(t *testing.T) {
-	if *update {
+	if testkit.Update() {
 		writeFixtures(t)
 	}
 	dirs, err := filepath.Glob(filepath.Join("testdata", "cases", "*"))
@@ -154,13 +62,13 @@ func TestCases(t *testing.T) {
 	for _, dir := range dirs {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			db := openDB(t)
-			sum, err := Ingest(context.Background(), db, liaocheng(t), []string{filepath.Join(dir, "input")}, Options{})
+			sum, err := Ingest(context.Background(), db, testkit.Builtin(t), []string{filepath.Join(dir, "input")}, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, filepath.Join(dir, "summary.txt"), summaryText(sum))
-			golden(t, filepath.Join(dir, "accepted.csv"), queryCSV(t, db, acceptedSQL))
-			golden(t, filepath.Join(dir, "rejected.csv"), queryCSV(t, db, rejectedSQL))
+			testkit.Golden(t, filepath.Join(dir, "summary.txt"), summaryText(sum))
+			testkit.Golden(t, filepath.Join(dir, "accepted.csv"), testkit.QueryCSV(t, db.DB, acceptedSQL))
+			testkit.Golden(t, filepath.Join(dir, "rejected.csv"), testkit.QueryCSV(t, db.DB, rejectedSQL))
 			// Nothing is dropped: every row read is accepted or rejected.
 			if sum.RowsRead != sum.Accepted+sum.Rejected-wholeFiles(sum) {
 				t.Errorf("rows read %d != accepted %d + rejected %d", sum.RowsRead, sum.Accepted, sum.Rejected)

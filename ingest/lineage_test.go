@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"plantrack/internal/testkit"
 )
 
 // Every stored row names the content of the file it came from: its file_sha256 is the
@@ -28,11 +30,11 @@ func TestRowsKeepTheirFileHash(t *testing.T) {
 	paths := []string{dir}
 	cases, _ := filepath.Glob(filepath.Join("testdata", "cases", "*", "input"))
 	paths = append(paths, cases...)
-	if _, err := Ingest(context.Background(), db, liaocheng(t), paths, Options{}); err != nil {
+	if _, err := Ingest(context.Background(), db, testkit.Builtin(t), paths, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, table := range []string{"submissions", "rejected_rows"} {
-		got := queryCSV(t, db, `SELECT count(*) AS rows, count(*) FILTER (WHERE x.file_sha256 <> f.file_sha256) AS wrong
+		got := testkit.QueryCSV(t, db.DB, `SELECT count(*) AS rows, count(*) FILTER (WHERE x.file_sha256 <> f.file_sha256) AS wrong
 			FROM `+table+` x JOIN ingest_files f USING (batch_id, source_file)`)
 		if !strings.HasSuffix(got, ",0\n") || strings.HasSuffix(got, "\n0,0\n") {
 			t.Errorf("%s: rows with another file's hash:\n%s", table, got)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"plantrack/internal/testkit"
 	"plantrack/plan"
 	"plantrack/template"
 )
@@ -44,7 +45,7 @@ var someEntries = map[int]template.Entry{
 // A template knows its unit and period from its hidden sheet, whatever the file is called
 // and whatever a unit writes above the table; untouched rows are not reports.
 func TestTemplateRecognised(t *testing.T) {
-	p := liaocheng(t)
+	p := testkit.Builtin(t)
 	dir := t.TempDir()
 	writeTemplate(t, p, p.SHA256, "东阿县", "2021Q2", filepath.Join(dir, "新建 Microsoft Excel 工作表.xlsx"), someEntries)
 	db := openDB(t)
@@ -55,7 +56,7 @@ func TestTemplateRecognised(t *testing.T) {
 	if sum.Accepted != 2 || sum.Rejected != 0 || sum.RowsRead != 2 || sum.SkippedRows != 1 || len(sum.Files[0].Notes) != 0 {
 		t.Errorf("summary:\n%s", summaryText(sum))
 	}
-	got := queryCSV(t, db, `SELECT unit_id, period, task_no, status, progress_pct, achieved, submitted_on, flags, source_sheet, source_row FROM submissions ORDER BY task_no`)
+	got := testkit.QueryCSV(t, db.DB, `SELECT unit_id, period, task_no, status, progress_pct, achieved, submitted_on, flags, source_sheet, source_row FROM submissions ORDER BY task_no`)
 	want := "unit_id,period,task_no,status,progress_pct,achieved,submitted_on,flags,source_sheet,source_row\n" +
 		"dong-e,2021Q2,1,in_progress,60,,2021-07-06,[],填报表,4\n" +
 		"dong-e,2021Q2,5,completed,100,2,2021-07-06,[],填报表,8\n"
@@ -67,7 +68,7 @@ func TestTemplateRecognised(t *testing.T) {
 // A template for another plan, for another period than the one collected, or outside the
 // plan year is refused whole, with a reason that says so; nothing of it is accepted.
 func TestTemplateRefused(t *testing.T) {
-	p := liaocheng(t)
+	p := testkit.Builtin(t)
 	dir := t.TempDir()
 	other := strings.Repeat("ab", 32)
 	writeTemplate(t, p, other, "东阿县", "2021Q2", filepath.Join(dir, "去年的模板.xlsx"), someEntries)
@@ -81,7 +82,7 @@ func TestTemplateRefused(t *testing.T) {
 	if sum.Accepted != 2 || sum.Rejected != 2 {
 		t.Errorf("summary:\n%s", summaryText(sum))
 	}
-	got := queryCSV(t, db, `SELECT source_file, source_row, "column", value, reason_code, reason FROM rejected_rows ORDER BY source_file`)
+	got := testkit.QueryCSV(t, db.DB, `SELECT source_file, source_row, "column", value, reason_code, reason FROM rejected_rows ORDER BY source_file`)
 	want := "source_file,source_row,column,value,reason_code,reason\n" +
 		filepath.ToSlash(filepath.Join(dir, "冠县.xlsx")) + ",0,报告期,2021Q1,wrong_period,\"a template for 2021Q1, and this ingest takes 2021Q2: the unit filled in another period's template\"\n" +
 		filepath.ToSlash(filepath.Join(dir, "去年的模板.xlsx")) + ",0,plan_sha256,abababababab,wrong_plan,\"a template made for another plan (聊城市2021年法治政府建设工作计划, plan id abababababab), not for 聊城市2021年法治政府建设工作计划 (plan id " + p.SHA256[:12] + "): send the unit this plan's template\"\n"
@@ -93,7 +94,7 @@ func TestTemplateRefused(t *testing.T) {
 			t.Errorf("%s: rejected whole %v", f.Path, f.WholeFileRejected)
 		}
 	}
-	if n := queryCSV(t, db, "SELECT count(*) AS n FROM submissions WHERE unit_id <> 'shenxian'"); n != "n\n0\n" {
+	if n := testkit.QueryCSV(t, db.DB, "SELECT count(*) AS n FROM submissions WHERE unit_id <> 'shenxian'"); n != "n\n0\n" {
 		t.Errorf("rows of refused templates accepted: %s", n)
 	}
 
@@ -110,7 +111,7 @@ func TestTemplateRefused(t *testing.T) {
 
 // A template whose hidden sheet is damaged, or of a newer version, is not guessed at.
 func TestTemplateDamaged(t *testing.T) {
-	p := liaocheng(t)
+	p := testkit.Builtin(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "东阿县.xlsx")
 	writeTemplate(t, p, p.SHA256, "东阿县", "2021Q2", path, someEntries)
@@ -135,7 +136,7 @@ func TestTemplateDamaged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := queryCSV(t, db, `SELECT reason_code, value, reason FROM rejected_rows ORDER BY source_file`)
+	got := testkit.QueryCSV(t, db.DB, `SELECT reason_code, value, reason FROM rejected_rows ORDER BY source_file`)
 	want := "reason_code,value,reason\n" +
 		"bad_file,,not a readable plantrack template: template version 9 is newer than this plantrack reads (1): update plantrack\n" +
 		"unknown_unit,nobody,the template's unit nobody (东阿县) is not in the registry\n"
@@ -147,7 +148,7 @@ func TestTemplateDamaged(t *testing.T) {
 // Every rejection says in Chinese, in rejected_rows.reason_zh, what the unit must fix: each
 // problem of the row, with the file's own column name and the value found.
 func TestReasonChinese(t *testing.T) {
-	p := liaocheng(t)
+	p := testkit.Builtin(t)
 	const header = "填报单位,报告期,任务序号,完成状态,完成进度（%）,填报日期\n"
 	for _, c := range []struct{ name, row, code, want string }{
 		{"progress out of range", "东阿县,2021Q2,1,推进中,120%,2021-07-05", "bad_progress", "「完成进度（%）」“120%”超出0–100的范围"},
@@ -170,7 +171,7 @@ func TestReasonChinese(t *testing.T) {
 			if _, err := Ingest(context.Background(), db, p, []string{path}, Options{}); err != nil {
 				t.Fatal(err)
 			}
-			got := queryCSV(t, db, `SELECT reason_code, reason_zh FROM rejected_rows`)
+			got := testkit.QueryCSV(t, db.DB, `SELECT reason_code, reason_zh FROM rejected_rows`)
 			if want := "reason_code,reason_zh\n" + c.code + "," + c.want + "\n"; got != want {
 				t.Errorf("got\n%s\nwant\n%s", got, want)
 			}

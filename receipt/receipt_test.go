@@ -13,19 +13,10 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"plantrack/ingest"
-	"plantrack/plan"
+	"plantrack/internal/testkit"
 	"plantrack/store"
 	"plantrack/transform"
 )
-
-func builtin(t *testing.T) *plan.Bundle {
-	t.Helper()
-	b, err := plan.Builtin()
-	if err != nil || b.Problems.Errors() > 0 {
-		t.Fatalf("built-in plan: %v %v", err, b.Problems)
-	}
-	return b
-}
 
 // sheetText reads a receipt's sheet as lines of cells joined by " | ".
 func sheetText(t *testing.T, path, sheet string) []string {
@@ -53,7 +44,7 @@ func hasLine(lines []string, want string) bool {
 // Receipts of files that are not templates: a CSV of two units with bad rows, a text file
 // named .xlsx, a JSON object with a key twice; and of a file the database never saw.
 func TestReceipts(t *testing.T) {
-	p := builtin(t)
+	p := testkit.Builtin(t)
 	dir := t.TempDir()
 	in := filepath.Join(dir, "in")
 	os.MkdirAll(in, 0o755)

@@ -16,6 +16,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"plantrack/internal/testkit"
 	"plantrack/plan"
 )
 
@@ -141,18 +142,9 @@ func rows(t *testing.T, p *plan.Bundle, n int) arrow.RecordBatch {
 	return b.NewRecordBatch()
 }
 
-func builtin(t *testing.T) *plan.Bundle {
-	t.Helper()
-	p, err := plan.Builtin()
-	if err != nil || p.Problems.Errors() > 0 {
-		t.Fatalf("built-in plan: %v %v", err, p.Problems)
-	}
-	return p
-}
-
 // A batch writes rows, file records and rejections, and the catalog, all or nothing.
 func TestBatch(t *testing.T) {
-	p := builtin(t)
+	p := testkit.Builtin(t)
 	for _, c := range []struct {
 		name   string
 		commit bool

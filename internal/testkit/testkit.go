@@ -1,0 +1,119 @@
+// Package testkit holds what the tests of several packages share: golden files with an
+// -update flag, query results as CSV text, and the built-in plan loaded once. Only tests
+// import it.
+package testkit
+
+import (
+	"database/sql"
+	"encoding/csv"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"plantrack/plan"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files (and fixtures) under testdata/")
+
+// Update reports whether the tests run with -update: goldens and fixtures are rewritten.
+func Update() bool { return *update }
+
+// Golden compares got with the file at path, or writes it there under -update.
+func Golden(t testing.TB, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test -update writes it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s differs (-want +got):\n%s", path, diff)
+	}
+}
+
+// QueryCSV runs a query and returns its result as CSV text with a header row, for goldens
+// and comparisons: dates as 2021-07-05, lists as [a b], NULL as an empty field.
+func QueryCSV(t testing.TB, db *sql.DB, q string) string {
+	t.Helper()
+	rows, err := db.Query(q)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.Write(cols)
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		rec := make([]string, len(cols))
+		for i, v := range vals {
+			switch x := v.(type) {
+			case nil:
+			case time.Time:
+				rec[i] = x.Format("2006-01-02")
+			case float64:
+				rec[i] = strconv.FormatFloat(x, 'f', -1, 64)
+			case []any:
+				var parts []string
+				for _, p := range x {
+					parts = append(parts, fmt.Sprint(p))
+				}
+				rec[i] = "[" + strings.Join(parts, " ") + "]"
+			default:
+				rec[i] = fmt.Sprint(x)
+			}
+		}
+		w.Write(rec)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	w.Flush()
+	return b.String()
+}
+
+var (
+	builtinOnce sync.Once
+	builtin     *plan.Bundle
+	builtinErr  error
+)
+
+// Builtin is the built-in plan (Liaocheng 2021), its registry and assignments, loaded
+// once; a test fails if it has errors. Tests must not change it: copy it to vary it.
+func Builtin(t testing.TB) *plan.Bundle {
+	t.Helper()
+	builtinOnce.Do(func() {
+		builtin, builtinErr = plan.Builtin()
+		if builtinErr == nil && builtin.Problems.Errors() > 0 {
+			builtinErr = fmt.Errorf("%v", builtin.Problems)
+		}
+	})
+	if builtinErr != nil {
+		t.Fatalf("built-in plan: %v", builtinErr)
+	}
+	return builtin
+}
