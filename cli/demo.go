@@ -97,14 +97,8 @@ func runDemo(ctx context.Context, e *env, opts demoOptions) error {
 	ins := receiptInputs([]string{subDir}, sum, receiptDir)
 	receipts := make(chan error, 1)
 	go func() { receipts <- receipt.Write(ctx, db.DB, ins, receipt.Options{}) }()
-	var metrics strings.Builder
-	err = printMetrics(ctx, &metrics, db.DB)
-	var d *reports.Data
-	var pages []reports.Page
-	if err == nil {
-		d, pages, err = reports.Render(ctx, db.DB, opts.out, reports.Options{})
-	}
-	stage("metrics and reports")
+	d, pages, err := reports.Render(ctx, db.DB, opts.out, reports.Options{})
+	stage("reports")
 	if rerr := <-receipts; rerr != nil {
 		return rerr
 	}
@@ -113,7 +107,9 @@ func runDemo(ctx context.Context, e *env, opts demoOptions) error {
 	}
 	stage("receipts")
 	fmt.Fprintf(e.stdout, "wrote %d receipts (回执) to %s\n", len(ins), receiptDir)
-	fmt.Fprint(e.stdout, metrics.String())
+	if err := reports.WriteHeadline(e.stdout, d); err != nil {
+		return err
+	}
 	fmt.Fprintf(e.stdout, "\ndatabase: %s (try: plantrack sql --db %s 'SELECT * FROM completion_by_unit')\n", dbPath, dbPath)
 	fmt.Fprintf(e.stdout, "reports: %d pages for %s\n", len(pages), d.Period)
 	abs, err := filepath.Abs(filepath.Join(opts.out, "index.html"))

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
-	"regexp"
 	"strings"
 
 	"plantrack/plan"
@@ -116,8 +115,6 @@ type UnitTask struct {
 // maxLagging is how many lagging units a task names on the pages and in summary.xlsx.
 const maxLagging = 50
 
-var periodRE = regexp.MustCompile(`^\d{4}Q[1-4]$`)
-
 // Load reads the pages' data at period ("" for the latest period). buildDate, when empty,
 // is the latest 填报日期 in the data, so the same database gives the same pages.
 func Load(ctx context.Context, db *sql.DB, period, buildDate string) (*Data, error) {
@@ -127,7 +124,7 @@ func Load(ctx context.Context, db *sql.DB, period, buildDate string) (*Data, err
 			return nil, fmt.Errorf("latest period: %w", err)
 		}
 	}
-	if !periodRE.MatchString(period) {
+	if !plan.Period(period).Valid() {
 		return nil, fmt.Errorf("period %q: write it as 2021Q4", period)
 	}
 	d.Period = period
