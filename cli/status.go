@@ -1,14 +1,21 @@
 package cli
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 
 	"plantrack/reports"
 	"plantrack/store"
 )
 
+// statusOptions are the flags of plantrack status.
+type statusOptions struct {
+	db, period, format string
+}
+
 func newStatusCmd(e *env) *cobra.Command {
-	var dbPath, period, format string
+	opts := statusOptions{db: store.DefaultPath, format: "table"}
 	cmd := &cobra.Command{
 		Use:   "status [--db FILE] [--period P] [--format table|csv|json]",
 		Short: "The chase list: per unit, reports expected, received and on time, and the tasks missing",
@@ -28,33 +35,37 @@ same rows for other tools (json adds the totals).`,
   plantrack status --period 2021Q2 --format csv > 催报清单.csv`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format != "table" && format != "csv" && format != "json" {
-				return usageErrorf("--format %q: want table, csv or json", format)
-			}
-			db, err := openExisting(cmd.Context(), dbPath)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			p, err := dbPeriod(cmd.Context(), db, period)
-			if err != nil {
-				return err
-			}
-			c, err := reports.ChaseList(cmd.Context(), db.DB, p)
-			if err != nil {
-				return err
-			}
-			switch format {
-			case "csv":
-				return c.WriteCSV(e.stdout)
-			case "json":
-				return c.WriteJSON(e.stdout)
-			}
-			return c.WriteTable(e.stdout)
+			return runStatus(cmd.Context(), e, opts)
 		},
 	}
-	cmd.Flags().StringVar(&dbPath, "db", store.DefaultPath, "database file")
-	cmd.Flags().StringVar(&period, "period", "", "the period to chase (2021Q2, 2021年第二季度; default: the latest reported)")
-	cmd.Flags().StringVar(&format, "format", "table", "output format: table, csv or json")
+	cmd.Flags().StringVar(&opts.db, "db", opts.db, "database file")
+	cmd.Flags().StringVar(&opts.period, "period", "", "the period to chase (2021Q2, 2021年第二季度; default: the latest reported)")
+	cmd.Flags().StringVar(&opts.format, "format", opts.format, "output format: table, csv or json")
 	return cmd
+}
+
+func runStatus(ctx context.Context, e *env, opts statusOptions) error {
+	if opts.format != "table" && opts.format != "csv" && opts.format != "json" {
+		return usageErrorf("--format %q: want table, csv or json", opts.format)
+	}
+	db, err := openExisting(ctx, opts.db)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	p, err := dbPeriod(ctx, db, opts.period)
+	if err != nil {
+		return err
+	}
+	c, err := reports.ChaseList(ctx, db.DB, p)
+	if err != nil {
+		return err
+	}
+	switch opts.format {
+	case "csv":
+		return c.WriteCSV(e.stdout)
+	case "json":
+		return c.WriteJSON(e.stdout)
+	}
+	return c.WriteTable(e.stdout)
 }
