@@ -174,46 +174,39 @@ func (j *fileJob) read(ctx context.Context, path string, emit func(arrow.RecordB
 // Ingest reads paths (files and folders) into the database as one batch: all of it is
 // committed, or none of it. The plan's catalog tables are refreshed in the same batch.
 func Ingest(ctx context.Context, db *store.DB, p *plan.Bundle, paths []string, opt Options) (*Summary, error) {
-	log := opt.Log
-	if log == nil {
-		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opt.Period != "" && (!opt.Period.Valid() || opt.Period.Year() != p.Catalog.Year) {
+		return nil, fmt.Errorf("period %q: want a quarter of the plan year %d, such as %dQ2", opt.Period, p.Catalog.Year, p.Catalog.Year)
 	}
 	ins, skipped, err := walk(paths)
 	if err != nil {
 		return nil, err
 	}
-	sum := &Summary{Skipped: skipped}
-	var total, done int64
 	sizes, small := make([]int64, len(ins)), make([]bool, len(ins))
+	r := &run{c: newChecker(p), opt: opt, sum: &Summary{Skipped: skipped}}
+	r.c.period = opt.Period
 	for i, in := range ins {
 		if st, err := os.Stat(in.path); err == nil {
 			sizes[i], small[i] = st.Size(), st.Size() <= smallFile
-			total += st.Size()
+			r.total += st.Size()
 		}
 	}
-	if opt.Period != "" && (!opt.Period.Valid() || opt.Period.Year() != p.Catalog.Year) {
-		return nil, fmt.Errorf("period %q: want a quarter of the plan year %d, such as %dQ2", opt.Period, p.Catalog.Year, p.Catalog.Year)
-	}
-	c := newChecker(p)
-	c.period = opt.Period
-
-	b, err := db.Begin(ctx)
-	if err != nil {
+	if r.b, err = db.Begin(ctx); err != nil {
 		return nil, err
 	}
-	defer b.Rollback() // a no-op once committed
-	known, err := b.KnownFiles()
-	if err != nil {
+	defer r.b.Rollback() // a no-op once committed
+	if r.known, err = r.b.KnownFiles(); err != nil {
 		return nil, err
 	}
 	// Small files are read ahead from now on, while the catalog is saved.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // stops the readers ahead when this returns early
-	ahead, release := readAheadAll(ctx, c, ins, sizes, small, maps.Clone(known))
-	if err := b.SaveCatalog(p); err != nil {
+	ahead, release := readAheadAll(ctx, r.c, ins, sizes, small, maps.Clone(r.known))
+	if err := r.b.SaveCatalog(p); err != nil {
 		return nil, err
 	}
-
 	for i, in := range ins {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -227,126 +220,160 @@ func Ingest(ctx context.Context, db *store.DB, p *plan.Bundle, paths []string, o
 			case <-ctx.Done():
 				return nil, ctx.Err()
 			}
-			if ra.err != nil {
-				return nil, ra.err
-			}
-			j = ra.j
-			done += sizes[i]
-			if prev, ok := known[j.scan.sha256]; ok {
-				ra.release()
-				sum.Duplicates = append(sum.Duplicates, Duplicate{Path: in.path, SHA256: j.scan.sha256, BatchID: prev.Batch, Previous: prev.Path})
-				continue
-			}
-			known[j.scan.sha256] = store.KnownFile{Batch: b.ID, Path: in.path}
-			if j.scan.badAt >= 0 {
-				ra.release()
-				j.res = fileResult{}
-				j.rejectFile(badEncodingError(j.scan))
-			}
-			if err := b.AddRows(ra.batches, in.path, j.scan.sha256); err != nil {
-				return nil, fmt.Errorf("store rows: %w", err)
-			}
-			ra.batches = nil
+			r.done += sizes[i]
+			j, err = r.takeAhead(in, ra)
 		} else {
-			// A big file has the connection to itself.
-			var ok bool
-			if j, ok, err = streamFile(b, c, in, i, known, sum, &done, total, opt.Progress); err != nil {
-				return nil, err
-			}
-			if !ok {
-				continue
-			}
+			j, err = r.stream(in, i) // a big file has the connection to itself
 		}
-		fs := FileSummary{Path: in.path, Format: in.format, Encoding: j.scan.encoding, SHA256: j.scan.sha256,
-			RowsRead: j.res.rowsRead, Accepted: j.res.accepted, Rejected: j.res.rejected, Skipped: j.res.skipped,
-			WholeFileRejected: j.res.wholeFile, Notes: j.res.notes}
-		b.AddFile(store.FileRecord{Path: fs.Path, SHA256: fs.SHA256, Format: fs.Format, Encoding: fs.Encoding,
-			RowsRead: fs.RowsRead, Accepted: fs.Accepted, Rejected: fs.Rejected, Skipped: fs.Skipped, WholeFileRejected: fs.WholeFileRejected},
-			j.res.rejections)
-		if opt.Progress != nil {
-			opt.Progress(done, total)
+		if err != nil {
+			return nil, err
 		}
-		sum.Files = append(sum.Files, fs)
-		sum.RowsRead += fs.RowsRead
-		sum.Accepted += fs.Accepted
-		sum.Rejected += fs.Rejected
-		sum.SkippedRows += fs.Skipped
-		sum.Rejections = append(sum.Rejections, j.res.rejections...)
-		log.Info("read", "file", in.path, "rows", fs.RowsRead, "accepted", fs.Accepted, "rejected", fs.Rejected, "elapsed", time.Since(b.Started()).Round(time.Millisecond))
+		if j != nil {
+			r.record(in, j)
+		}
 	}
-	if err := b.Flush(); err != nil {
-		return nil, err
-	}
-	if len(sum.Files) == 0 {
-		return sum, nil // nothing new: the deferred rollback leaves the database as it was
-	}
-	if sum.Superseded, err = b.Superseded(); err != nil {
-		return nil, err
-	}
-	if opt.Strict && sum.Rejected > 0 {
-		return sum, ErrRejected
-	}
-	err = b.Commit(store.BatchRecord{Files: len(sum.Files), RowsRead: sum.RowsRead, Accepted: sum.Accepted, Rejected: sum.Rejected,
-		Superseded: sum.Superseded, Duplicates: len(sum.Duplicates), SkippedRows: sum.SkippedRows}, opt.BeforeCommit)
-	if err != nil {
-		return nil, err
-	}
-	log.Info("committed", "batch", b.ID, "elapsed", time.Since(b.Started()).Round(time.Millisecond))
-	sum.BatchID = b.ID
-	return sum, nil
+	return r.commit()
 }
 
-// streamFile reads a file too big to read ahead, in its turn: a CSV streams through the
+// run is one Ingest under way: its batch, what it has read, and the contents known.
+type run struct {
+	b           *store.Batch
+	c           *checker
+	opt         Options
+	known       map[string]store.KnownFile // by SHA-256: earlier batches' files and this one's
+	sum         *Summary
+	done, total int64 // bytes read, of all the inputs
+}
+
+// seen tells whether a content was read before (an earlier batch, or an earlier file of
+// this one), listing the file as a duplicate; otherwise it is known from now on.
+func (r *run) seen(path, sha string) bool {
+	if prev, ok := r.known[sha]; ok {
+		r.sum.Duplicates = append(r.sum.Duplicates, Duplicate{Path: path, SHA256: sha, BatchID: prev.Batch, Previous: prev.Path})
+		return true
+	}
+	r.known[sha] = store.KnownFile{Batch: r.b.ID, Path: path}
+	return false
+}
+
+// takeAhead stores a small file read ahead: its rows, unless it is a duplicate (nil job)
+// or not text in its encoding (rejected whole).
+func (r *run) takeAhead(in input, ra *readAhead) (*fileJob, error) {
+	if ra.err != nil {
+		return nil, ra.err
+	}
+	j := ra.j
+	if r.seen(in.path, j.scan.sha256) {
+		ra.release()
+		return nil, nil
+	}
+	if j.scan.badAt >= 0 {
+		ra.release()
+		j.res = fileResult{}
+		j.rejectFile(badEncodingError(j.scan))
+	}
+	batches := ra.batches
+	ra.batches = nil
+	if err := r.b.AddRows(batches, in.path, j.scan.sha256); err != nil {
+		return nil, fmt.Errorf("store rows: %w", err)
+	}
+	return j, nil
+}
+
+// stream reads a file too big to read ahead, in its turn: a CSV streams through the
 // workers into submissions as it is parsed (hashed alongside); another file is hashed
-// first. It returns the file's job, or false when the file was a duplicate (listed in sum).
-func streamFile(b *store.Batch, c *checker, in input, n int, known map[string]store.KnownFile, sum *Summary,
-	done *int64, total int64, progress func(done, total int64)) (*fileJob, bool, error) {
-	j := &fileJob{c: c, name: in.path, format: in.format}
-	fileDone := int64(0)
-	if progress != nil {
+// first. It returns the file's job, or nil when the file was a duplicate.
+func (r *run) stream(in input, n int) (*fileJob, error) {
+	j := &fileJob{c: r.c, name: in.path, format: in.format}
+	if progress := r.opt.Progress; progress != nil {
+		fileDone := int64(0)
 		j.onBytes = func(n int64) {
 			fileDone += n
-			progress(*done+fileDone, total)
+			progress(r.done+fileDone, r.total)
 		}
 	}
 	streamed := in.format == "csv"
 	if !streamed {
 		var err error
 		if j.scan, err = scanFile(in.path, in.format != "xlsx"); err != nil {
-			return nil, false, fmt.Errorf("read %w", err)
+			return nil, fmt.Errorf("read %w", err)
 		}
-		if prev, ok := known[j.scan.sha256]; ok {
-			*done += j.scan.size
-			sum.Duplicates = append(sum.Duplicates, Duplicate{Path: in.path, SHA256: j.scan.sha256, BatchID: prev.Batch, Previous: prev.Path})
-			return nil, false, nil
+		if r.seen(in.path, j.scan.sha256) {
+			r.done += j.scan.size
+			return nil, nil
 		}
 	}
 	if streamed || j.scan.badAt < 0 {
-		if err := loadRows(b, j, in.path, n); err != nil {
-			return nil, false, err
+		if err := loadRows(r.b, j, in.path, n); err != nil {
+			return nil, err
 		}
 	}
 	sc := j.scan
-	*done += sc.size
-	if prev, ok := known[sc.sha256]; ok && streamed {
+	r.done += sc.size
+	if streamed && r.seen(in.path, sc.sha256) {
 		// Read for nothing: take back what the file added.
-		if err := b.DeleteFileRows(in.path); err != nil {
-			return nil, false, err
-		}
-		sum.Duplicates = append(sum.Duplicates, Duplicate{Path: in.path, SHA256: sc.sha256, BatchID: prev.Batch, Previous: prev.Path})
-		return nil, false, nil
+		return nil, r.b.DeleteFileRows(in.path)
 	}
-	known[sc.sha256] = store.KnownFile{Batch: b.ID, Path: in.path}
 	if sc.badAt >= 0 {
 		if streamed {
-			if err := b.DeleteFileRows(in.path); err != nil {
-				return nil, false, err
+			if err := r.b.DeleteFileRows(in.path); err != nil {
+				return nil, err
 			}
 		}
 		j.res = fileResult{}
 		j.rejectFile(badEncodingError(sc))
 	}
-	return j, true, nil
+	return j, nil
+}
+
+// record adds what a file gave to the batch (its ingest_files row and rejections) and to
+// the summary.
+func (r *run) record(in input, j *fileJob) {
+	fs := FileSummary{Path: in.path, Format: in.format, Encoding: j.scan.encoding, SHA256: j.scan.sha256,
+		RowsRead: j.res.rowsRead, Accepted: j.res.accepted, Rejected: j.res.rejected, Skipped: j.res.skipped,
+		WholeFileRejected: j.res.wholeFile, Notes: j.res.notes}
+	r.b.AddFile(store.FileRecord{Path: fs.Path, SHA256: fs.SHA256, Format: fs.Format, Encoding: fs.Encoding,
+		RowsRead: fs.RowsRead, Accepted: fs.Accepted, Rejected: fs.Rejected, Skipped: fs.Skipped, WholeFileRejected: fs.WholeFileRejected},
+		j.res.rejections)
+	if r.opt.Progress != nil {
+		r.opt.Progress(r.done, r.total)
+	}
+	sum := r.sum
+	sum.Files = append(sum.Files, fs)
+	sum.RowsRead += fs.RowsRead
+	sum.Accepted += fs.Accepted
+	sum.Rejected += fs.Rejected
+	sum.SkippedRows += fs.Skipped
+	sum.Rejections = append(sum.Rejections, j.res.rejections...)
+	r.opt.Log.Info("read", "file", in.path, "rows", fs.RowsRead, "accepted", fs.Accepted, "rejected", fs.Rejected,
+		"elapsed", time.Since(r.b.Started()).Round(time.Millisecond))
+}
+
+// commit ends the batch: nothing new leaves the database as it was; under Strict any
+// rejection does too (ErrRejected); otherwise the batch is committed.
+func (r *run) commit() (*Summary, error) {
+	sum := r.sum
+	if err := r.b.Flush(); err != nil {
+		return nil, err
+	}
+	if len(sum.Files) == 0 {
+		return sum, nil // the deferred rollback leaves the database as it was
+	}
+	var err error
+	if sum.Superseded, err = r.b.Superseded(); err != nil {
+		return nil, err
+	}
+	if r.opt.Strict && sum.Rejected > 0 {
+		return sum, ErrRejected
+	}
+	err = r.b.Commit(store.BatchRecord{Files: len(sum.Files), RowsRead: sum.RowsRead, Accepted: sum.Accepted, Rejected: sum.Rejected,
+		Superseded: sum.Superseded, Duplicates: len(sum.Duplicates), SkippedRows: sum.SkippedRows}, r.opt.BeforeCommit)
+	if err != nil {
+		return nil, err
+	}
+	r.opt.Log.Info("committed", "batch", r.b.ID, "elapsed", time.Since(r.b.Started()).Round(time.Millisecond))
+	sum.BatchID = r.b.ID
+	return sum, nil
 }
 
 // loadRows streams a file's accepted rows into the batch as they are parsed.
