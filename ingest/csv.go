@@ -24,6 +24,24 @@ import (
 // so tests can cut files into tiny chunks.)
 var chunkBytes = 4 << 20
 
+// maxRecordBytes bounds one CSV record: a chunk grows until a record ends in it, so a
+// record of any length up to this is read whole; a longer one (a quote never closed, most
+// likely) gets the file refused, saying so. (A variable so tests can lower it.)
+var maxRecordBytes = 64 << 20
+
+// errRecordTooLong is a record longer than maxRecordBytes.
+type errRecordTooLong struct{ line int }
+
+func (e errRecordTooLong) Error() string {
+	return fmt.Sprintf("the record starting on line %d is longer than %d MB (a quote never closed?)", e.line, maxRecordBytes>>20)
+}
+
+// tooLong is the Fault of a file with a record longer than maxRecordBytes.
+func tooLong(e errRecordTooLong) *plan.Fault {
+	return plan.FileFault(e.Error()+"; nothing of the file is taken",
+		fmt.Sprintf("第 %d 行开始的一条记录超过 %d MB（可能有引号未闭合），整个文件未接收：请检查后重新导出", e.line, maxRecordBytes>>20))
+}
+
 // csvChunk is a run of whole CSV records.
 type csvChunk struct {
 	data []byte
@@ -52,6 +70,10 @@ func (j *fileJob) readCSV(ctx context.Context, path string, emit func(arrow.Reco
 	defer func() { j.scan = sp.result() }()
 
 	first, err := sp.next(max(headerWindow, chunkBytes))
+	if tl, ok := errors.AsType[errRecordTooLong](err); ok {
+		j.rejectFile(tooLong(tl))
+		return sp.drain()
+	}
 	if err != nil && !errors.Is(err, io.EOF) {
 		return err
 	}
@@ -117,6 +139,11 @@ func (j *fileJob) readCSV(ctx context.Context, path string, emit func(arrow.Reco
 		}
 	}
 	if err := <-splitErr; err != nil {
+		if tl, ok := errors.AsType[errRecordTooLong](err); ok {
+			j.res = fileResult{}
+			j.rejectFile(tooLong(tl)) // the rows emitted so far are taken back (rejected whole)
+			return nil
+		}
 		return err
 	}
 	if emitErr != nil {
@@ -171,29 +198,42 @@ func (sp *splitter) next(want int) (csvChunk, error) {
 	if sp.line == 0 {
 		sp.line = 1
 	}
-	for !sp.eof && len(sp.pending) < want {
-		if sp.left <= 0 {
-			sp.eof = true
+	cut := 0
+	for {
+		for !sp.eof && len(sp.pending) < want {
+			if sp.left <= 0 {
+				sp.eof = true
+				break
+			}
+			buf := make([]byte, min(int64(want-len(sp.pending)), sp.left))
+			n, err := io.ReadFull(sp.f, buf)
+			sp.size += int64(n)
+			sp.left -= int64(n)
+			sp.pending = append(sp.pending, buf[:n]...)
+			if err != nil {
+				if !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+					return csvChunk{}, err
+				}
+				sp.eof = true
+			}
+		}
+		if len(sp.pending) == 0 {
+			return csvChunk{}, io.EOF
+		}
+		if sp.eof {
+			cut = len(sp.pending)
 			break
 		}
-		buf := make([]byte, min(int64(want-len(sp.pending)), sp.left))
-		n, err := io.ReadFull(sp.f, buf)
-		sp.size += int64(n)
-		sp.left -= int64(n)
-		sp.pending = append(sp.pending, buf[:n]...)
-		if err != nil {
-			if !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-				return csvChunk{}, err
-			}
-			sp.eof = true
+		var ok bool
+		if cut, ok = recordCut(sp.pending, sp.inQuote); ok {
+			break
 		}
-	}
-	if len(sp.pending) == 0 {
-		return csvChunk{}, io.EOF
-	}
-	cut := len(sp.pending)
-	if !sp.eof {
-		cut, sp.inQuote = recordCut(sp.pending, sp.inQuote)
+		// No record ends in what is read: it is longer than a chunk. Read on, never
+		// cutting a record (or a character) in two.
+		if len(sp.pending) >= maxRecordBytes {
+			return csvChunk{}, errRecordTooLong{line: sp.line}
+		}
+		want = min(2*len(sp.pending), maxRecordBytes+1)
 	}
 	data := sp.pending[:cut:cut]
 	sp.pending = append([]byte(nil), sp.pending[cut:]...)
@@ -248,8 +288,7 @@ func (sp *splitter) result() fileScan {
 }
 
 // recordCut finds the end of the last whole record in b (just after a newline outside
-// quotes), given whether b starts inside a quoted field. A file whose quotes never
-// balance is cut at its last newline rather than read whole.
+// quotes), given whether b starts inside a quoted field; false when no record ends in b.
 func recordCut(b []byte, startInQuote bool) (int, bool) {
 	quotes := bytes.Count(b, []byte{'"'})
 	inQuoteAtEnd := startInQuote != (quotes%2 == 1)
@@ -260,14 +299,11 @@ func recordCut(b []byte, startInQuote bool) (int, bool) {
 			state = !state // the state before this quote
 		case '\n':
 			if !state {
-				return i + 1, false
+				return i + 1, true
 			}
 		}
 	}
-	if i := bytes.LastIndexByte(b, '\n'); i >= 0 {
-		return i + 1, false
-	}
-	return len(b), false
+	return 0, false
 }
 
 // parseChunk parses and checks one chunk's records.
@@ -285,10 +321,47 @@ func (j *fileJob) parseChunk(ch csvChunk, bb *batchBuilder, res *fileResult) err
 				ReasonZh: "CSV 文件格式有误（引号不配对等），请重新导出", Code: string(plan.ReasonFile), Raw: "{}"})
 			return
 		}
-		if n > ch.skip {
-			j.row(rec, "", line, bb, res)
+		if n <= ch.skip {
+			return
 		}
+		if f := j.recordFault(rec, line); f != nil {
+			res.rowsRead++
+			res.reject(store.Rejection{File: j.name, Row: line, Value: clipText(strings.Join(rec, ","), 80), Reason: f.Text,
+				ReasonZh: f.Chinese("", ""), Code: string(f.Reason), Raw: rawJSON(j.layout.header, rec)})
+			return
+		}
+		j.row(rec, "", line, bb, res)
 	})
+}
+
+// recordFault finds what is wrong with a CSV record as a record, before its values are
+// read: cells beyond the header that would be lost, or a quote left open that swallowed
+// the lines after it into one cell.
+func (j *fileJob) recordFault(rec []string, line int) *plan.Fault {
+	width := len(j.layout.header)
+	for i := width; i < len(rec); i++ {
+		if strings.TrimSpace(rec[i]) != "" {
+			return &plan.Fault{Reason: plan.ReasonExtraFields,
+				Text: fmt.Sprintf("%d fields, and the header has %d: the cells past the header would be lost", len(rec), width),
+				Zh:   fmt.Sprintf("这一行有 %d 栏，表头只有 %d 栏：多出的内容无处存放，请核对是否多了逗号", len(rec), width)}
+		}
+	}
+	// A cell spanning lines is a note written over several lines, unless its lines look
+	// like records of the file: then a quote was left open and took them in.
+	need := max(2, width-2)
+	for _, cell := range rec {
+		if strings.IndexByte(cell, '\n') < 0 {
+			continue
+		}
+		for k, l := range strings.Split(cell, "\n")[1:] {
+			if strings.Count(l, ",") >= need {
+				return &plan.Fault{Reason: plan.ReasonSwallowed,
+					Text: fmt.Sprintf("a quote opened on line %d is still open on line %d, whose text looks like a record: close the quote", line, line+k+1),
+					Zh:   fmt.Sprintf("第 %d 行的引号没有闭合，把第 %d 行起的内容也吞进了同一格：请补上引号后重新导出", line, line+k+1)}
+			}
+		}
+	}
+	return nil
 }
 
 // eachRecord calls fn with each record of text and the line it starts on, as

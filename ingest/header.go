@@ -28,11 +28,13 @@ func findHeader(rows [][]string) (*layout, int, error) {
 		known := 0
 		for j, cell := range row {
 			f, ok := plan.FieldOf(cell)
-			if !ok || l.col[f] >= 0 {
+			if !ok {
 				continue
 			}
-			l.col[f] = j
-			known++
+			if l.col[f] < 0 {
+				known++
+			}
+			l.name(f, j)
 		}
 		if known < 3 || l.col[plan.FieldTaskNo] < 0 {
 			continue

@@ -62,8 +62,13 @@ type Duplicate struct {
 	Previous     string
 }
 
+// ownCategory begins the document category of every workbook plantrack writes other than
+// its templates (plantrack-receipt, plantrack-summary): ingest passes them over.
+const ownCategory = "plantrack-"
+
 // fileResult accumulates what reading a file found.
 type fileResult struct {
+	skip                                  string // why the file is not a submission at all: it is listed, not read
 	rowsRead, accepted, rejected, skipped int64
 	rejections                            []store.Rejection
 	notes                                 []string
@@ -129,8 +134,8 @@ func (j *fileJob) row(cells []string, sheet string, row int, bb *batchBuilder, r
 		res.skipped++
 		return
 	}
-	if j.tmpl != nil && j.tmpl.unfilled(j.layout, cells) {
-		return // a task left blank in a template: not reported
+	if j.layout.unfilled(cells) {
+		return // a task left blank (a template's, or any list of tasks): not a report, a blank row
 	}
 	res.rowsRead++
 	m := j.memo
@@ -267,10 +272,17 @@ func (r *run) takeAhead(in input, ra *readAhead) (*fileJob, error) {
 		ra.release()
 		return nil, nil
 	}
+	if r.skipped(in, j) {
+		ra.release()
+		return nil, nil
+	}
 	if j.scan.badAt >= 0 {
 		ra.release()
 		j.res = fileResult{}
 		j.rejectFile(badEncodingError(j.scan))
+	}
+	if j.res.wholeFile {
+		ra.release() // a file refused whole keeps none of its rows
 	}
 	batches := ra.batches
 	ra.batches = nil
@@ -310,20 +322,40 @@ func (r *run) stream(in input, n int) (*fileJob, error) {
 	}
 	sc := j.scan
 	r.done += sc.size
+	if r.skipped(in, j) {
+		return nil, r.b.DeleteFileRows(in.path)
+	}
 	if streamed && r.seen(in.path, sc.sha256) {
 		// Read for nothing: take back what the file added.
 		return nil, r.b.DeleteFileRows(in.path)
 	}
 	if sc.badAt >= 0 {
-		if streamed {
-			if err := r.b.DeleteFileRows(in.path); err != nil {
-				return nil, err
-			}
-		}
 		j.res = fileResult{}
 		j.rejectFile(badEncodingError(sc))
 	}
+	if streamed && j.res.wholeFile {
+		// A file refused whole keeps none of the rows that streamed in before it was.
+		if err := r.b.DeleteFileRows(in.path); err != nil {
+			return nil, err
+		}
+	}
 	return j, nil
+}
+
+// skipped lists a file that turned out to be no submission (plantrack's own receipt, a
+// template with nothing filled in): it is not recorded, so it is not "ingested" either.
+func (r *run) skipped(in input, j *fileJob) bool {
+	if j.res.skip == "" {
+		if j.tmpl == nil || j.res.rowsRead > 0 || j.res.rejected > 0 {
+			return false
+		}
+		j.res.skip = "a plantrack template with nothing filled in"
+	}
+	if k, ok := r.known[j.scan.sha256]; ok && k.Batch == r.b.ID && k.Path == in.path {
+		delete(r.known, j.scan.sha256)
+	}
+	r.sum.Skipped = append(r.sum.Skipped, Skipped{Path: in.path, Reason: j.res.skip})
+	return true
 }
 
 // record adds what a file gave to the batch (its ingest_files row and rejections) and to

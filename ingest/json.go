@@ -34,6 +34,19 @@ func (j *fileJob) readJSON(ctx context.Context, path string, emit func(arrow.Rec
 	if b, err = j.decode(b); err != nil {
 		return err
 	}
+	// A syntax error anywhere makes the whole file unreadable: objects before it are not
+	// taken, as if the file were whole, nor are those after it lost without a word.
+	var whole json.RawMessage
+	if err := json.Unmarshal(b, &whole); err != nil {
+		where, whereZh := "", ""
+		if se, ok := errors.AsType[*json.SyntaxError](err); ok {
+			line := 1 + bytes.Count(b[:min(int(se.Offset), len(b))], []byte{'\n'})
+			where, whereZh = fmt.Sprintf(" at line %d (byte %d)", line, se.Offset), fmt.Sprintf("（第 %d 行）", line)
+		}
+		j.rejectFile(plan.FileFault(fmt.Sprintf("invalid JSON%s: %v; nothing of the file is taken", where, err),
+			"JSON 文件格式有误"+whereZh+"，整个文件未接收：请检查后重新导出"))
+		return nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	tok, err := dec.Token()
@@ -75,8 +88,8 @@ func (j *fileJob) readJSON(ctx context.Context, path string, emit func(arrow.Rec
 		}
 		unknown := false
 		for i, k := range keys {
-			if f, ok := plan.FieldOf(k); ok && l.col[f] < 0 {
-				l.col[f] = i
+			if f, ok := plan.FieldOf(k); ok {
+				l.name(f, i)
 			} else {
 				unknown = true
 			}

@@ -99,19 +99,6 @@ func (t *templateFile) force(l *layout, sheet string, rows [][]string) {
 	}
 }
 
-// inputFields are the fields a unit fills in a template.
-var inputFields = []plan.Field{plan.FieldStatus, plan.FieldProgress, plan.FieldAchieved, plan.FieldNotes, plan.FieldEvidence}
-
-// unfilled: the unit wrote nothing on this task's row.
-func (t *templateFile) unfilled(l *layout, cells []string) bool {
-	for _, f := range inputFields {
-		if i := l.col[f]; i >= 0 && i < len(cells) && trim(cells[i]) != "" {
-			return false
-		}
-	}
-	return true
-}
-
 // checkAssigned rejects a template row on a task the template's unit is not assigned: the
 // template listed only its own tasks, so the row was added or changed by hand.
 func (t *templateFile) checkAssigned(c *checker, l *layout, cells []string, rec *record, probs []problem) []problem {

@@ -65,6 +65,48 @@ type layout struct {
 	col      [plan.NumFields]int // index into the row's cells, -1 when absent
 	header   []string            // the file's header cells, for messages and raw JSON
 	defaults [plan.NumFields]string
+	// also are further columns naming a field (完成进度 and 完成率; 填报单位 and 单位名称):
+	// they must agree with the first, or the row is rejected.
+	also    [plan.NumFields][]int
+	hasAlso bool
+}
+
+// name records that column i names field f: the first such column is the field's, any
+// other must agree with it.
+func (l *layout) name(f plan.Field, i int) {
+	if l.col[f] < 0 {
+		l.col[f] = i
+		return
+	}
+	l.also[f] = append(l.also[f], i)
+	l.hasAlso = true
+}
+
+// reportFields are the fields that make a row a report: a row with none of them filled
+// (a task row of a template left blank, a list of tasks with nothing said) is not one.
+var reportFields = []plan.Field{plan.FieldStatus, plan.FieldProgress, plan.FieldAchieved, plan.FieldNotes, plan.FieldEvidence}
+
+// unfilled: the row says nothing of any task's progress.
+func (l *layout) unfilled(cells []string) bool {
+	for _, f := range reportFields {
+		if cell(cells, l.col[f]) != "" {
+			return false
+		}
+		for _, i := range l.also[f] {
+			if cell(cells, i) != "" {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// cell is the trimmed text of column i of a row ("" when the row is shorter).
+func cell(cells []string, i int) string {
+	if i >= 0 && i < len(cells) {
+		return trim(cells[i])
+	}
+	return ""
 }
 
 // problem is one bad value in a row.
@@ -117,6 +159,13 @@ func (c *checker) check(l *layout, cells []string, sheet string, row int, m *mem
 		if i := l.col[f]; i >= 0 && i < len(cells) && trim(cells[i]) != "" {
 			return cells[i]
 		}
+		if l.hasAlso {
+			for _, i := range l.also[f] {
+				if v := cell(cells, i); v != "" {
+					return v
+				}
+			}
+		}
 		return l.defaults[f]
 	}
 	var probs []problem
@@ -124,6 +173,9 @@ func (c *checker) check(l *layout, cells []string, sheet string, row int, m *mem
 		probs = append(probs, problem{f: f, value: strings.Clone(v), fault: fault})
 	}
 	rec := record{sheet: sheet, row: int32(row)}
+	if l.hasAlso {
+		probs = c.conflicts(l, cells, m)
+	}
 
 	rawTask := get(plan.FieldTaskNo)
 	if t := lookup(m.task, rawTask, c.parseTask); t.err != nil {
@@ -181,6 +233,70 @@ func (c *checker) check(l *layout, cells []string, sheet string, row int, m *mem
 	rec.evidence = trim(get(plan.FieldEvidence))
 	c.flag(&rec)
 	return rec, nil
+}
+
+// conflicts finds the fields whose columns disagree: two cells that say different things
+// (after reading: "85%" and "85" agree, as do 东阿县 and its alias), both filled in.
+func (c *checker) conflicts(l *layout, cells []string, m *memo) []problem {
+	var probs []problem
+	for f := range plan.NumFields {
+		if len(l.also[f]) == 0 {
+			continue
+		}
+		first, firstCol := cell(cells, l.col[f]), l.col[f]
+		for _, i := range l.also[f] {
+			v := cell(cells, i)
+			if v == "" {
+				continue
+			}
+			if first == "" {
+				first, firstCol = v, i
+				continue
+			}
+			if c.agree(f, first, v, m) {
+				continue
+			}
+			if f == plan.FieldUnit && lookup(m.unit, v, c.parseUnit).err != nil {
+				continue // a 责任单位 column may list the plan's units: only a unit can disagree
+			}
+			a, b := strings.TrimSpace(l.header[firstCol]), strings.TrimSpace(l.header[i])
+			probs = append(probs, problem{f: f, value: strings.Clone(first), fault: &plan.Fault{Reason: plan.ReasonConflict,
+				Text: fmt.Sprintf("disagrees with %s %q: which one is meant?", b, v),
+				Zh:   fmt.Sprintf("「%s」“%s”与「%s」“%s”不一致，不知以哪个为准", a, first, b, v)}})
+			break
+		}
+	}
+	return probs
+}
+
+// agree reports whether two cells of the same field say the same thing.
+func (c *checker) agree(f plan.Field, a, b string, m *memo) bool {
+	if fold(a) == fold(b) {
+		return true
+	}
+	switch f {
+	case plan.FieldUnit:
+		return sameParse(m.unit, a, b, c.parseUnit)
+	case plan.FieldPeriod:
+		return sameParse(m.period, a, b, c.parsePeriod)
+	case plan.FieldStatus:
+		return sameParse(m.status, a, b, parseStatus)
+	case plan.FieldTaskNo:
+		return sameParse(m.task, a, b, c.parseTask)
+	case plan.FieldProgress:
+		return sameParse(m.progress, a, b, parseProgress)
+	case plan.FieldAchieved:
+		return sameParse(m.count, a, b, parseCount)
+	case plan.FieldSubmittedOn:
+		return sameParse(m.date, a, b, parseDate)
+	}
+	return false // notes and evidence: only the same text agrees
+}
+
+// sameParse: both cells read without fault, to the same value.
+func sameParse[T comparable](cache map[string]parsed[T], a, b string, parse func(string) parsed[T]) bool {
+	x, y := lookup(cache, a, parse), lookup(cache, b, parse)
+	return x.err == nil && y.err == nil && x.v == y.v
 }
 
 // The normalizers in the form the memo caches.

@@ -98,6 +98,14 @@ func (j *fileJob) readXLSX(ctx context.Context, path string, emit func(arrow.Rec
 	if !j.recogniseTemplate(wb) {
 		return nil // a template this ingest refuses: rejected whole
 	}
+	if j.tmpl == nil {
+		// plantrack's own workbooks (receipts, summary.xlsx) are not submissions, even
+		// when they sit in the folder being collected and were saved again since.
+		if dp, err := wb.GetDocProps(); err == nil && strings.HasPrefix(dp.Category, ownCategory) {
+			j.res.skip = fmt.Sprintf("plantrack's own %s, not a submission", strings.TrimPrefix(dp.Category, ownCategory))
+			return nil
+		}
+	}
 	bb := newBatchBuilder(j.c.dicts)
 	defer bb.release()
 	found := false
@@ -174,6 +182,19 @@ func sheetRows(wb *excelize.File, sheet string, date1904 bool) ([][]string, erro
 			row[c] = formatNumber(v, nf, date1904)
 		}
 	}
+	// A merged range gives its value to the cells that hold data, never more: a range
+	// declared over the whole sheet (J2:XFD1048576) must not make a million rows of
+	// sixteen thousand cells. Rows and columns are bounded by the last that holds text.
+	lastRow, width := 0, 0
+	for r, row := range rows {
+		for c := len(row) - 1; c >= 0; c-- {
+			if strings.TrimSpace(row[c]) != "" {
+				lastRow, width = r+1, max(width, c+1)
+				break
+			}
+		}
+	}
+	rows = rows[:lastRow]
 	merges, err := wb.GetMergeCells(sheet, true)
 	if err != nil {
 		return nil, err
@@ -181,9 +202,10 @@ func sheetRows(wb *excelize.File, sheet string, date1904 bool) ([][]string, erro
 	for _, m := range merges {
 		c0, r0, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
 		c1, r1, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
-		if err1 != nil || err2 != nil || r0 > len(rows) {
+		if err1 != nil || err2 != nil || r0 > len(rows) || c0 > width {
 			continue
 		}
+		c1, r1 = min(c1, width), min(r1, len(rows))
 		v := ""
 		if c0-1 < len(rows[r0-1]) {
 			v = rows[r0-1][c0-1]

@@ -19,6 +19,9 @@ const (
 	ReasonDate        Reason = "bad_date"      // not a date
 	ReasonDuplicate   Reason = "duplicate_key" // JSON object with the same key twice
 	ReasonNotObject   Reason = "not_an_object" // a JSON array element that is not an object
+	ReasonConflict    Reason = "conflicting_columns" // two columns for the same field (完成进度 and 完成率) disagree
+	ReasonExtraFields Reason = "extra_fields"        // a CSV record with more fields than its header: its cells would be lost
+	ReasonSwallowed   Reason = "unclosed_quote"      // a quote left open swallows the lines after it into one cell
 	// plantrack's own templates:
 	ReasonWrongPlan   Reason = "wrong_plan"        // the whole file: a template made for another plan
 	ReasonWrongPeriod Reason = "wrong_period"      // the whole file: a template for a period this ingest does not take
@@ -27,13 +30,15 @@ const (
 
 // Reasons are every reason, in the order pages list them when counts are equal.
 var Reasons = []Reason{ReasonFile, ReasonTaskNo, ReasonUnknownTask, ReasonUnit, ReasonPeriod, ReasonStatus, ReasonProgress,
-	ReasonAchieved, ReasonDate, ReasonDuplicate, ReasonNotObject, ReasonWrongPlan, ReasonWrongPeriod, ReasonNotAssigned}
+	ReasonAchieved, ReasonDate, ReasonDuplicate, ReasonNotObject, ReasonConflict, ReasonExtraFields, ReasonSwallowed,
+	ReasonWrongPlan, ReasonWrongPeriod, ReasonNotAssigned}
 
 // reasonLabels name each reason in a table cell.
 var reasonLabels = map[Reason]string{
 	ReasonFile: "文件无法读取", ReasonTaskNo: "任务序号有误", ReasonUnknownTask: "任务序号不在计划中", ReasonUnit: "填报单位不明",
 	ReasonPeriod: "报告期有误", ReasonStatus: "完成状态有误", ReasonProgress: "完成进度有误", ReasonAchieved: "完成数量有误",
 	ReasonDate: "填报日期有误", ReasonDuplicate: "重复字段", ReasonNotObject: "格式有误",
+	ReasonConflict: "同一栏目的两列不一致", ReasonExtraFields: "多出的栏目", ReasonSwallowed: "引号未闭合",
 	ReasonWrongPlan: "非本计划的模板", ReasonWrongPeriod: "非本期的模板", ReasonNotAssigned: "非本单位的分工任务",
 }
 
