@@ -8,17 +8,17 @@ import "strings"
 type Reason string
 
 const (
-	ReasonFile        Reason = "bad_file"      // the whole file: not readable as a submission
-	ReasonTaskNo      Reason = "bad_task_no"   // missing or not a number
-	ReasonUnknownTask Reason = "unknown_task"  // not a task of the plan
-	ReasonUnit        Reason = "unknown_unit"  // missing or not in the registry
-	ReasonPeriod      Reason = "bad_period"    // missing, unreadable or outside the plan year
-	ReasonStatus      Reason = "bad_status"    // missing or not a status word
-	ReasonProgress    Reason = "bad_progress"  // not a percentage in 0–100
-	ReasonAchieved    Reason = "bad_achieved"  // not a non-negative count
-	ReasonDate        Reason = "bad_date"      // not a date
-	ReasonDuplicate   Reason = "duplicate_key" // JSON object with the same key twice
-	ReasonNotObject   Reason = "not_an_object" // a JSON array element that is not an object
+	ReasonFile        Reason = "bad_file"            // the whole file: not readable as a submission
+	ReasonTaskNo      Reason = "bad_task_no"         // missing or not a number
+	ReasonUnknownTask Reason = "unknown_task"        // not a task of the plan
+	ReasonUnit        Reason = "unknown_unit"        // missing or not in the registry
+	ReasonPeriod      Reason = "bad_period"          // missing, unreadable or outside the plan year
+	ReasonStatus      Reason = "bad_status"          // missing or not a status word
+	ReasonProgress    Reason = "bad_progress"        // not a percentage in 0–100
+	ReasonAchieved    Reason = "bad_achieved"        // not a non-negative count
+	ReasonDate        Reason = "bad_date"            // not a date
+	ReasonDuplicate   Reason = "duplicate_key"       // JSON object with the same key twice
+	ReasonNotObject   Reason = "not_an_object"       // a JSON array element that is not an object
 	ReasonConflict    Reason = "conflicting_columns" // two columns for the same field (完成进度 and 完成率) disagree
 	ReasonExtraFields Reason = "extra_fields"        // a CSV record with more fields than its header: its cells would be lost
 	ReasonSwallowed   Reason = "unclosed_quote"      // a quote left open swallows the lines after it into one cell
