@@ -388,6 +388,9 @@ func (r *run) commit() (*Summary, error) {
 	if err := r.b.Flush(); err != nil {
 		return nil, err
 	}
+	if err := r.b.FlagRepeats(); err != nil {
+		return nil, fmt.Errorf("flag repeated reports: %w", err)
+	}
 	if len(sum.Files) == 0 {
 		return sum, nil // the deferred rollback leaves the database as it was
 	}

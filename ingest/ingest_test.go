@@ -18,6 +18,7 @@ func openDB(t testing.TB) *store.DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() { testkit.Accounted(t, db.DB) }) // runs first: every test's files are accounted for
 	return db
 }
 

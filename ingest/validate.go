@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -384,6 +385,13 @@ func asFault(err error) *plan.Fault {
 // flag marks accepted rows that contradict themselves or the plan, and fills progress
 // where the status implies it.
 func (c *checker) flag(rec *record) {
+	// A progress between 0 and 1 is a fraction: 85% typed into a number cell (LibreOffice
+	// and WPS store 0.85), or 0.85 written for 85%. Progress of under one percent is
+	// not what units report; a completed task at 1 is 100% typed the same way.
+	if rec.hasProgress && ((rec.progress > 0 && rec.progress < 1) || (rec.progress == 1 && rec.status == plan.StatusCompleted)) {
+		rec.progress = math.Round(rec.progress*100*1e9) / 1e9
+		rec.flags = append(rec.flags, plan.FlagProgressFraction)
+	}
 	switch {
 	case rec.status == plan.StatusCompleted && !rec.hasProgress:
 		rec.progress, rec.hasProgress = 100, true

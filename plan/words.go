@@ -167,6 +167,8 @@ const (
 	FlagNoProgress        Flag = "no_progress"          // in progress with no progress given
 	FlagNoDate            Flag = "no_submitted_on"      // no 填报日期: cannot be on time
 	FlagUnknownField      Flag = "unknown_field"        // JSON keys plantrack does not know: kept in the file only
+	FlagProgressFraction  Flag = "progress_fraction"    // progress written as a fraction (0.85, 85% typed into a number cell): read as 85
+	FlagRepeated          Flag = "repeated_in_file"     // the same unit, task, period and date twice in one file: which row is meant cannot be told
 	// FlagProgressBackwards is found by the report_flags model, not by ingest.
 	FlagProgressBackwards Flag = "progress_backwards" // progress lower than the unit's previous report on the task
 )
@@ -180,6 +182,8 @@ var flagWords = map[Flag][2]string{
 	FlagNoProgress:        {"未填进度", "推进中但未填完成进度，按0计算"},
 	FlagNoDate:            {"未填填报日期", "未填填报日期，无法判断是否按时报送"},
 	FlagUnknownField:      {"含未知字段", "含有无法识别的栏目（已忽略）"},
+	FlagRepeated:          {"同一文件重复报送", "同一文件中同一任务同一期有不止一行（填报日期也相同），无法判断以哪一行为准：请核对后只保留一行重新报送"},
+	FlagProgressFraction:  {"进度按百分比读取", "完成进度填的是小数（如0.85，多为输入“85%”所致），已按85%读取；今后请直接填写85"},
 	FlagProgressBackwards: {"进度较上期倒退", "完成进度低于本单位上一期的报送"},
 }
 

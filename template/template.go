@@ -306,8 +306,9 @@ func (w *writer) validations(year, last int) error {
 	if err := progress.SetRange(0, 100, excelize.DataValidationTypeWhole, excelize.DataValidationOperatorBetween); err != nil {
 		return err
 	}
-	progress.SetError(excelize.DataValidationErrorStyleStop, "完成进度", "请填写0到100之间的整数（不带%）。")
-	progress.SetInput("完成进度（%）", "0到100之间的整数；已完成填100")
+	// A clerk who types 85% gets 0.85 in LibreOffice and WPS: say plainly what to type.
+	progress.SetError(excelize.DataValidationErrorStyleStop, "完成进度", "请填写0到100之间的整数，如85，不要输入“%”。")
+	progress.SetInput("完成进度（%）", "填0到100之间的整数，如85（不要输入“%”）；已完成填100")
 
 	achieved := excelize.NewDataValidation(true)
 	achieved.Sqref = rng(ColAchieved)

@@ -117,3 +117,40 @@ func Builtin(t testing.TB) *plan.Bundle {
 	}
 	return builtin
 }
+
+// Accounted checks that every file every batch of a database read is accounted for, row
+// by row: its rows read are accepted or rejected (its note and total rows skipped, besides),
+// the accepted ones stored in submissions and the rejected ones in rejected_rows; a file
+// refused whole keeps no row and has one rejection. Nothing read is lost or invented.
+func Accounted(t testing.TB, db *sql.DB) {
+	t.Helper()
+	rows, err := db.Query(`SELECT f.batch_id, f.source_file, f.status, f.rows_read, f.accepted, f.rejected, f.skipped_rows,
+		(SELECT count(*) FROM submissions s WHERE s.batch_id = f.batch_id AND s.source_file = f.source_file),
+		(SELECT count(*) FROM rejected_rows r WHERE r.batch_id = f.batch_id AND r.source_file = f.source_file AND r.source_row > 0),
+		(SELECT count(*) FROM rejected_rows r WHERE r.batch_id = f.batch_id AND r.source_file = f.source_file)
+		FROM ingest_files f ORDER BY ALL`)
+	if err != nil {
+		t.Fatalf("accounted: %v", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var batch int
+		var file, status string
+		var read, accepted, rejected, skipped, stored, rejectedRows, rejections int64
+		if err := rows.Scan(&batch, &file, &status, &read, &accepted, &rejected, &skipped, &stored, &rejectedRows, &rejections); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case status == "rejected" && (read != 0 || accepted != 0 || stored != 0 || rejections != 1):
+			t.Errorf("batch %d %s refused whole: %d read, %d accepted, %d stored, %d rejections; want 0, 0, 0, 1", batch, file, read, accepted, stored, rejections)
+		case status == "rejected":
+		case read != accepted+rejectedRows:
+			t.Errorf("batch %d %s: %d rows read, but %d accepted + %d rejected", batch, file, read, accepted, rejectedRows)
+		case stored != accepted || rejections != rejected:
+			t.Errorf("batch %d %s: %d accepted but %d stored; %d rejected but %d in rejected_rows", batch, file, accepted, stored, rejected, rejections)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+}
