@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -53,6 +54,17 @@ func runDemo(ctx context.Context, e *env, opts demoOptions) error {
 	subDir := filepath.Join(opts.out, "submissions")
 	dbPath := filepath.Join(opts.out, "plantrack.duckdb")
 	tmplDir, receiptDir := filepath.Join(opts.out, "templates"), filepath.Join(opts.out, "receipts")
+	// The demo replaces its database, but never one another process is using: opening it
+	// for writing first says whether one is (store.ErrBusy).
+	if _, err := os.Stat(dbPath); err == nil {
+		db, err := store.Open(ctx, dbPath)
+		if errors.Is(err, store.ErrBusy) {
+			return fmt.Errorf("demo would replace %s: %w", dbPath, err)
+		}
+		if err == nil {
+			db.Close()
+		}
+	}
 	for _, p := range []string{subDir, dbPath, dbPath + ".wal", tmplDir, receiptDir} {
 		if err := os.RemoveAll(p); err != nil {
 			return err
