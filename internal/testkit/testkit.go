@@ -4,11 +4,13 @@
 package testkit
 
 import (
+	"context"
 	"database/sql"
 	"encoding/csv"
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -153,4 +155,37 @@ func Accounted(t testing.TB, db *sql.DB) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// SOffice converts file with LibreOffice (headless, as a clerk's re-save would) to format
+// ("xlsx", "ods", "pdf", …) in outDir, and returns the new file's path. Each call has a
+// profile of its own, so conversions can run side by side. LibreOffice is required: CI
+// installs it (Debian: libreoffice-calc).
+func SOffice(t testing.TB, file, format, outDir string) string {
+	t.Helper()
+	bin, err := exec.LookPath("soffice")
+	if err != nil {
+		t.Fatalf("LibreOffice (soffice) is needed: apt-get install libreoffice-calc: %v", err)
+	}
+	// The profile's path goes into a file: URL: keep it free of the characters a test's
+	// name may put in t.TempDir() (%, spaces).
+	profile, err := os.MkdirTemp("", "plantrack-soffice-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(profile)
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "-env:UserInstallation=file://"+profile, "--headless", "--norestore",
+		"--convert-to", format, "--outdir", outDir, file)
+	out, err := cmd.CombinedOutput()
+	name := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)) + "." + strings.SplitN(format, ":", 2)[0]
+	path := filepath.Join(outDir, name)
+	if _, serr := os.Stat(path); err != nil || serr != nil {
+		t.Fatalf("soffice --convert-to %s %s: %v %v\n%s", format, file, err, serr, out)
+	}
+	return path
 }
