@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io/fs"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"plantrack/internal/testkit"
+	"plantrack/store"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/net/html"
@@ -33,6 +35,13 @@ func demoOut(t *testing.T) string {
 		if _, stderr, code := run(t, "demo", "--out", dir); code != ExitOK {
 			t.Fatalf("demo: %s", stderr)
 		}
+		// Every row of the demo's 178 files is accounted for.
+		db, err := store.OpenReadOnly(context.Background(), filepath.Join(dir, "plantrack.duckdb"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		testkit.Accounted(t, db.DB)
+		db.Close()
 		demoRoot = dir
 	})
 	if demoRoot == "" {
