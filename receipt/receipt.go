@@ -4,15 +4,20 @@
 //
 // A receipt is made from what the database holds for the file's content (its sha256), so
 // a file ingested before gets the same receipt again, and the same database and file give
-// the same bytes.
+// the same bytes. It reads and prints the same in Excel, WPS and LibreOffice (rows as tall
+// as their wrapped text, A4 landscape one page wide), and its document property Category,
+// "plantrack-receipt", marks it as plantrack's own.
 package receipt
 
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -31,8 +36,14 @@ import (
 // Input is one file an ingest was given.
 type Input struct {
 	Path   string // as ingest read it
-	SHA256 string
+	SHA256 string // of the file's content; "" for a refused file: Write reads it from Path
 	Out    string // the receipt to write
+
+	// Refused says why ingest did not read the file at all (an .ods, an .xls, …), in
+	// English (Refused) and in Chinese (RefusedZh, what the receipt says; when "", the
+	// receipt names the file type). A refused file's receipt says it was not read and
+	// what to do, and holds no rows: the database has none from it.
+	Refused, RefusedZh string
 }
 
 // Options tune receipts.
@@ -44,7 +55,9 @@ type Options struct {
 
 // Write writes one receipt per input from what the database holds. The database is read
 // in a few queries for all inputs together, and the workbooks are built on every core:
-// a quarter brings hundreds of files, and a query or a workbook each would be slow.
+// a quarter brings hundreds of files, and a query or a workbook each would be slow. A
+// refused input (Input.Refused) gets a receipt saying the file was not read and what to
+// do, from the file alone.
 func Write(ctx context.Context, db *sql.DB, ins []Input, opt Options) error {
 	var title string
 	if err := db.QueryRowContext(ctx, "SELECT coalesce(max(title), '') FROM plan").Scan(&title); err != nil {
@@ -55,8 +68,16 @@ func Write(ctx context.Context, db *sql.DB, ins []Input, opt Options) error {
 		rs[i] = &receipt{in: in, planTitle: title}
 	}
 	// A template is known by its hidden sheet; a file that is not one just gets no meta.
+	// A refused file is only named, with its checksum.
 	if err := each(ctx, len(rs), func(i int) error {
-		if r := rs[i]; strings.EqualFold(filepath.Ext(r.in.Path), ".xlsx") {
+		r := rs[i]
+		switch {
+		case r.refused():
+			if r.in.SHA256 == "" {
+				r.in.SHA256 = fileSHA256(r.in.Path)
+			}
+			r.rejections = []rejection{{why: r.refusal()}}
+		case strings.EqualFold(filepath.Ext(r.in.Path), ".xlsx"):
 			if m, err := template.ReadFile(r.in.Path); err == nil {
 				r.tmpl = m
 			}
@@ -65,8 +86,10 @@ func Write(ctx context.Context, db *sql.DB, ins []Input, opt Options) error {
 	}); err != nil {
 		return err
 	}
-	if err := loadAll(ctx, db, rs, opt); err != nil {
-		return fmt.Errorf("receipts: %w", err)
+	if read := slices.DeleteFunc(slices.Clone(rs), (*receipt).refused); len(read) > 0 {
+		if err := loadAll(ctx, db, read, opt); err != nil {
+			return fmt.Errorf("receipts: %w", err)
+		}
 	}
 	return each(ctx, len(rs), func(i int) error {
 		r := rs[i]
@@ -266,6 +289,23 @@ func loadAll(ctx context.Context, db *sql.DB, rs []*receipt, opt Options) error 
 
 func (r *receipt) wholeFileRejected() bool { return r.status == "rejected" }
 
+// refused is a file ingest did not read at all: its type is not one plantrack reads.
+func (r *receipt) refused() bool { return r.in.Refused != "" || r.in.RefusedZh != "" }
+
+// fileSHA256 is the hex SHA-256 of a file's content, "" when it cannot be read.
+func fileSHA256(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return ""
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
 // missingAll lists, for each (unit, period) pair, the unit's assigned tasks with no
 // accepted report for the period, as the missing_tasks model says. A unit the database
 // does not know, or a period of no plan year, has no entry.
@@ -379,7 +419,9 @@ func (r *receipt) render() ([]byte, error) {
 		return nil, err
 	}
 	f.SetActiveSheet(0)
-	if err := f.SetDocProps(&excelize.DocProperties{Creator: "plantrack", LastModifiedBy: "plantrack",
+	// Category marks the workbook as a receipt, so that ingest passes over a receipt folder
+	// inside its input: document properties outlive a save in Excel, WPS or LibreOffice.
+	if err := f.SetDocProps(&excelize.DocProperties{Creator: "plantrack", LastModifiedBy: "plantrack", Category: Category,
 		Created: fixedTime, Modified: fixedTime, Title: "进度报送回执", Language: "zh-CN"}); err != nil {
 		return nil, err
 	}
@@ -390,14 +432,26 @@ func (r *receipt) render() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Category is the document property category of every receipt. It starts with
+// "plantrack-", like that of every workbook plantrack writes that is not for reading in.
+const Category = "plantrack-receipt"
+
 const (
 	frontSheet    = "回执"
 	acceptedSheet = "已接收"
 )
 
+// The font sizes of the styles, for the row heights.
+const (
+	textSize    = 11
+	sectionSize = 12
+	titleSize   = 16
+)
+
 type sheetWriter struct {
 	f                                             *excelize.File
 	title, info, section, header, cell, wrap, bad int
+	cols                                          map[string][]float64 // each sheet's column widths
 	errs                                          []error
 }
 
@@ -406,22 +460,22 @@ func (w *sheetWriter) styles() error {
 		{Type: "left", Color: "808080", Style: 1}, {Type: "top", Color: "808080", Style: 1},
 		{Type: "right", Color: "808080", Style: 1}, {Type: "bottom", Color: "808080", Style: 1},
 	}
-	font := &excelize.Font{Family: "宋体", Size: 11}
-	bold := &excelize.Font{Family: "宋体", Size: 11, Bold: true}
+	font := &excelize.Font{Family: "宋体", Size: textSize}
+	bold := &excelize.Font{Family: "宋体", Size: textSize, Bold: true}
 	center := &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}
 	left := &excelize.Alignment{Horizontal: "left", Vertical: "center", WrapText: true}
 	for _, st := range []struct {
 		id    *int
 		style *excelize.Style
 	}{
-		{&w.title, &excelize.Style{Font: &excelize.Font{Family: "黑体", Size: 16, Bold: true}, Alignment: center}},
+		{&w.title, &excelize.Style{Font: &excelize.Font{Family: "黑体", Size: titleSize, Bold: true}, Alignment: center}},
 		{&w.info, &excelize.Style{Font: font, Alignment: left}},
-		{&w.section, &excelize.Style{Font: &excelize.Font{Family: "黑体", Size: 12, Bold: true}, Alignment: &excelize.Alignment{Vertical: "center"}}},
+		{&w.section, &excelize.Style{Font: &excelize.Font{Family: "黑体", Size: sectionSize, Bold: true}, Alignment: &excelize.Alignment{Vertical: "center"}}},
 		{&w.header, &excelize.Style{Border: border, Font: bold, Alignment: center,
 			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9D9D9"}}}},
 		{&w.cell, &excelize.Style{Border: border, Font: font, Alignment: center}},
 		{&w.wrap, &excelize.Style{Border: border, Font: font, Alignment: left}},
-		{&w.bad, &excelize.Style{Border: border, Font: &excelize.Font{Family: "宋体", Size: 11, Color: "C00000"}, Alignment: left}},
+		{&w.bad, &excelize.Style{Border: border, Font: &excelize.Font{Family: "宋体", Size: textSize, Color: "C00000"}, Alignment: left}},
 	} {
 		id, err := w.f.NewStyle(st.style)
 		if err != nil {
@@ -443,13 +497,30 @@ func (w *sheetWriter) check(err error) {
 	}
 }
 
-// line writes a text across columns 1..cols of a row.
-func (w *sheetWriter) line(sh string, row, cols int, text string, style int) {
+// line writes a text across columns 1..cols of a row, in a font of size points, and
+// makes the row as tall as the text wraps to.
+func (w *sheetWriter) line(sh string, row, cols int, text string, style int, size float64) {
 	w.check(w.f.SetCellStr(sh, ref(1, row), text))
 	if cols > 1 {
 		w.check(w.f.MergeCell(sh, ref(1, row), ref(cols, row)))
 	}
 	w.check(w.f.SetCellStyle(sh, ref(1, row), ref(cols, row), style))
+	width := 0.0
+	for _, x := range w.cols[sh][:min(cols, len(w.cols[sh]))] {
+		width += x
+	}
+	w.check(w.f.SetRowHeight(sh, row, rowHeight(textLines(text, width), size)))
+}
+
+// fit makes a row of a table as tall as its tallest cell wraps to.
+func (w *sheetWriter) fit(sh string, row int, cells []string) {
+	n := 1
+	for i, v := range cells {
+		if v != "" && i < len(w.cols[sh]) {
+			n = max(n, textLines(v, w.cols[sh][i]))
+		}
+	}
+	w.check(w.f.SetRowHeight(sh, row, rowHeight(n, textSize)))
 }
 
 // table writes a header and rows from row on; it returns the next free row.
@@ -458,6 +529,7 @@ func (w *sheetWriter) table(sh string, row int, header []string, rows [][]string
 		w.check(w.f.SetCellStr(sh, ref(i+1, row), h))
 	}
 	w.check(w.f.SetCellStyle(sh, ref(1, row), ref(len(header), row), w.header))
+	w.fit(sh, row, header)
 	first := row + 1
 	for _, r := range rows {
 		row++
@@ -466,6 +538,7 @@ func (w *sheetWriter) table(sh string, row int, header []string, rows [][]string
 				w.check(w.f.SetCellStr(sh, ref(i+1, row), v))
 			}
 		}
+		w.fit(sh, row, r)
 	}
 	if len(rows) > 0 {
 		for i, st := range styles { // a column at a time: a call per cell costs more than the rest
@@ -476,6 +549,10 @@ func (w *sheetWriter) table(sh string, row int, header []string, rows [][]string
 }
 
 func (w *sheetWriter) widths(sh string, ws []float64) {
+	if w.cols == nil {
+		w.cols = map[string][]float64{}
+	}
+	w.cols[sh] = ws
 	for i, x := range ws {
 		c, _ := excelize.ColumnNumberToName(i + 1)
 		w.check(w.f.SetColWidth(sh, c, c, x))
@@ -497,10 +574,13 @@ func (r *receipt) front(w *sheetWriter) error {
 	const cols = 7
 	w.widths(sh, []float64{14, 14, 9, 52, 14, 24, 44})
 	row := 1
-	w.line(sh, row, cols, strings.TrimSpace(r.planTitle+" 进度报送回执"), w.title)
-	w.check(f.SetRowHeight(sh, row, 34))
+	w.line(sh, row, cols, strings.TrimSpace(r.planTitle+" 进度报送回执"), w.title, titleSize)
 
-	info := []string{"报送文件：" + filepath.Base(r.in.Path) + "（校验码 " + short(r.in.SHA256) + "）"}
+	sum := "校验码 " + short(r.in.SHA256)
+	if r.in.SHA256 == "" {
+		sum = "文件无法读取，未能计算校验码"
+	}
+	info := []string{"报送文件：" + filepath.Base(r.in.Path) + "（" + sum + "）"}
 	units, periods := r.unitsAndPeriods()
 	if len(units) > 0 {
 		info = append(info, "填报单位："+strings.Join(units, "、")+"　　报告期："+strings.Join(periods, "、"))
@@ -509,15 +589,15 @@ func (r *receipt) front(w *sheetWriter) error {
 	info = append(info, "处理结果："+r.outcome())
 	for _, s := range info {
 		row++
-		w.line(sh, row, cols, s, w.info)
+		w.line(sh, row, cols, s, w.info, textSize)
 	}
 
 	row += 2
 	if len(r.rejections) == 0 {
-		w.line(sh, row, cols, "一、退回的行：无", w.section)
+		w.line(sh, row, cols, "一、退回的行：无", w.section, sectionSize)
 		row += 2
 	} else {
-		w.line(sh, row, cols, fmt.Sprintf("一、退回的行（共%d处，请修改后重新报送）", len(r.rejections)), w.section)
+		w.line(sh, row, cols, fmt.Sprintf("一、退回的行（共%d处，请修改后重新报送）", len(r.rejections)), w.section, sectionSize)
 		var rows [][]string
 		for _, x := range r.rejections {
 			where := strconv.Itoa(x.row)
@@ -544,11 +624,11 @@ func (r *receipt) front(w *sheetWriter) error {
 	}
 	switch {
 	case len(r.owed) == 0:
-		w.line(sh, row, cols, "二、本期尚未报送的任务：未能确定填报单位和报告期", w.section)
+		w.line(sh, row, cols, "二、本期尚未报送的任务：未能确定填报单位和报告期", w.section, sectionSize)
 	case n == 0:
-		w.line(sh, row, cols, "二、本期尚未报送的任务：无，本期分工任务已全部报送", w.section)
+		w.line(sh, row, cols, "二、本期尚未报送的任务：无，本期分工任务已全部报送", w.section, sectionSize)
 	default:
-		w.line(sh, row, cols, fmt.Sprintf("二、本期尚未报送的任务（共%d项，请补报）", n), w.section)
+		w.line(sh, row, cols, fmt.Sprintf("二、本期尚未报送的任务（共%d项，请补报）", n), w.section, sectionSize)
 		var rows [][]string
 		for _, o := range r.owed {
 			for _, m := range o.missing {
@@ -558,13 +638,15 @@ func (r *receipt) front(w *sheetWriter) error {
 		w.table(sh, row+1, []string{"填报单位", "报告期", "任务序号", "任务内容", "分工", "所属部分"}, rows,
 			[]int{w.cell, w.cell, w.cell, w.wrap, w.cell, w.cell})
 	}
-	w.check(f.SetPageLayout(sh, pageLayout()))
+	// The sheet holds two tables of different columns, so the title is what every printed
+	// page repeats; the footer names the file.
+	w.check(printSetup(f, sh, 1, 1, r.footer()))
 	return w.err()
 }
 
-func pageLayout() *excelize.PageLayoutOptions {
-	landscape, a4 := "landscape", 9
-	return &excelize.PageLayoutOptions{Orientation: &landscape, Size: &a4}
+// footer is the printed pages' footer: which file the receipt is for.
+func (r *receipt) footer() string {
+	return footerText("回执：" + filepath.Base(r.in.Path))
 }
 
 // acceptedSheet lists the rows taken in.
@@ -574,7 +656,7 @@ func (r *receipt) acceptedSheet(w *sheetWriter) error {
 		return err
 	}
 	w.widths(sh, []float64{12, 7, 14, 16, 9, 10, 10, 10, 12, 44})
-	w.line(sh, 1, 10, fmt.Sprintf("已接收的行（共%d行）", len(r.acceptedRs)), w.section)
+	w.line(sh, 1, 10, fmt.Sprintf("已接收的行（共%d行）", len(r.acceptedRs)), w.section, sectionSize)
 	var rows [][]string
 	for _, a := range r.acceptedRs {
 		var notes []string
@@ -591,7 +673,7 @@ func (r *receipt) acceptedSheet(w *sheetWriter) error {
 	w.table(sh, 2, []string{"工作表", "行号", "填报单位", "报告期", "任务序号", "完成状态", "完成进度", "完成数量", "填报日期", "提示"}, rows,
 		[]int{w.cell, w.cell, w.cell, w.cell, w.cell, w.cell, w.cell, w.cell, w.cell, w.wrap})
 	w.check(f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}))
-	w.check(f.SetPageLayout(sh, pageLayout()))
+	w.check(printSetup(f, sh, 1, 2, r.footer()))
 	return w.err()
 }
 
@@ -629,7 +711,8 @@ func (r *receipt) kind() string {
 	if r.tmpl != nil {
 		return fmt.Sprintf("plantrack 填报模板（第%d版，%s，%s）", r.tmpl.Version, r.tmpl.UnitName, plan.Period(r.tmpl.Period).Name())
 	}
-	switch strings.ToLower(filepath.Ext(r.in.Path)) {
+	ext := strings.ToLower(filepath.Ext(r.in.Path))
+	switch ext {
 	case ".xlsx":
 		return "Excel 工作簿（非下发模板）"
 	case ".csv":
@@ -637,10 +720,52 @@ func (r *receipt) kind() string {
 	case ".json":
 		return "JSON 文件"
 	}
-	return filepath.Ext(r.in.Path)
+	if k, ok := otherKinds[ext]; ok {
+		return k + "（" + ext + "）"
+	}
+	if ext == "" {
+		return "无扩展名的文件"
+	}
+	return ext + " 文件"
+}
+
+// otherKinds names the spreadsheets plantrack does not read: each can be saved as .xlsx.
+var otherKinds = map[string]string{
+	".ods":     "OpenDocument 电子表格",
+	".fods":    "OpenDocument 电子表格",
+	".ots":     "OpenDocument 电子表格模板",
+	".xls":     "Excel 97-2003 工作簿",
+	".xlt":     "Excel 97-2003 模板",
+	".xlsm":    "Excel 启用宏的工作簿",
+	".xlsb":    "Excel 二进制工作簿",
+	".xltx":    "Excel 模板",
+	".xltm":    "Excel 启用宏的模板",
+	".et":      "WPS 表格",
+	".ett":     "WPS 表格模板",
+	".numbers": "Numbers 电子表格",
+}
+
+// refusal is what a refused file's receipt gives as the reason: why it was not read and
+// what to do.
+func (r *receipt) refusal() string {
+	why := strings.TrimSpace(r.in.RefusedZh)
+	if why == "" {
+		why = "无法读取此类文件：" + r.kind()
+	}
+	why = strings.TrimRight(why, "。；;.，, ")
+	if strings.Contains(why, "另存为") || strings.Contains(why, "重新报送") {
+		return why + "。"
+	}
+	if _, ok := otherKinds[strings.ToLower(filepath.Ext(r.in.Path))]; ok {
+		return why + "。请在 Excel 或 WPS 中将文件另存为 .xlsx 格式后重新报送。"
+	}
+	return why + "。请使用下发的 .xlsx 填报模板（或 CSV、JSON 文件）填报后重新报送。"
 }
 
 func (r *receipt) outcome() string {
+	if r.refused() {
+		return "未导入：此文件未被读取，其中的内容均未接收，原因见下表。"
+	}
 	if r.batch == 0 {
 		return "数据库中没有此文件的记录（导入未完成或已撤销）"
 	}

@@ -4,15 +4,22 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mattn/go-runewidth"
 	"github.com/xuri/excelize/v2"
 
 	"plantrack/plan"
 )
 
+// SummaryCategory is the document property category of summary.xlsx: like every
+// workbook plantrack writes that is not for reading in, it starts with "plantrack-", so
+// that ingest passes over it (the property outlives a save in Excel, WPS or LibreOffice).
+const SummaryCategory = "plantrack-summary"
+
 // writeSummary writes the pages' tables as one workbook for people who work in Excel:
 // one sheet per table, a frozen bold header, percentages as percent cells (so they sum and
-// sort as numbers), widths that fit Chinese text. Fixed document properties keep the file
-// byte-identical for the same data.
+// sort as numbers), widths that fit Chinese text, rows as tall as their wrapped text.
+// Every sheet prints on A4 landscape, one page wide, its header on every page. Fixed
+// document properties keep the file byte-identical for the same data.
 func writeSummary(path string, d *Data) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -20,30 +27,45 @@ func writeSummary(path string, d *Data) error {
 	if d.BuildDate != "" {
 		stamp = d.BuildDate + "T00:00:00Z"
 	}
-	if err := f.SetDocProps(&excelize.DocProperties{Title: d.Title + " 汇总表", Creator: "plantrack", Created: stamp, Modified: stamp}); err != nil {
+	if err := f.SetDocProps(&excelize.DocProperties{Title: d.Title + " 汇总表", Creator: "plantrack", Category: SummaryCategory,
+		Created: stamp, Modified: stamp}); err != nil {
 		return err
 	}
 	head, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Color: []string{"#F2F2F2"}, Pattern: 1},
 		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}})
-	pct, _ := f.NewStyle(&excelize.Style{NumFmt: 176, CustomNumFmt: strptr("0.0%")})
-	num1, _ := f.NewStyle(&excelize.Style{CustomNumFmt: strptr("0.0")})
+	// Every cell at the top of its row, so that a row's figures stand beside the first line
+	// of its wrapped text.
+	top := &excelize.Alignment{Vertical: "top"}
+	pct, _ := f.NewStyle(&excelize.Style{NumFmt: 176, CustomNumFmt: strptr("0.0%"), Alignment: top})
+	num1, _ := f.NewStyle(&excelize.Style{CustomNumFmt: strptr("0.0"), Alignment: top})
 	wrap, _ := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	plain, _ := f.NewStyle(&excelize.Style{Alignment: top})
 
 	type col struct {
 		title string
 		width float64
-		style int // 0: none
+		style int // 0: plain
 	}
+	footer := summaryFooter(d.Title + " 汇总表")
 	sheet := func(name string, cols []col, rows [][]any) error {
 		if _, err := f.NewSheet(name); err != nil {
 			return err
+		}
+		var errs []error
+		check := func(err error) {
+			if err != nil {
+				errs = append(errs, err)
+			}
 		}
 		for i, c := range cols {
 			cell, _ := excelize.CoordinatesToCellName(i+1, 1)
 			f.SetCellValue(name, cell, c.title)
 			letter, _ := excelize.ColumnNumberToName(i + 1)
 			f.SetColWidth(name, letter, letter, c.width)
-			if c.style != 0 && len(rows) > 0 {
+			if c.style == 0 {
+				c.style = plain
+			}
+			if len(rows) > 0 {
 				last, _ := excelize.CoordinatesToCellName(i+1, len(rows)+1)
 				first, _ := excelize.CoordinatesToCellName(i+1, 2)
 				f.SetCellStyle(name, first, last, c.style)
@@ -51,13 +73,32 @@ func writeSummary(path string, d *Data) error {
 		}
 		last, _ := excelize.CoordinatesToCellName(len(cols), 1)
 		f.SetCellStyle(name, "A1", last, head)
+		// Each row as tall as its longest wrapped cell: a header wraps, and of the rows
+		// the columns styled to wrap (the others hold short words and numbers).
+		lines := 1
+		for _, c := range cols {
+			lines = max(lines, summaryLines(c.title, c.width))
+		}
+		check(f.SetRowHeight(name, 1, summaryRowHeight(lines)))
 		for r, row := range rows {
 			cell, _ := excelize.CoordinatesToCellName(1, r+2)
 			if err := f.SetSheetRow(name, cell, &row); err != nil {
 				return err
 			}
+			lines := 1
+			for i, v := range row {
+				if s, ok := v.(string); ok && i < len(cols) && cols[i].style == wrap {
+					lines = max(lines, summaryLines(s, cols[i].width))
+				}
+			}
+			check(f.SetRowHeight(name, r+2, summaryRowHeight(lines)))
 		}
-		return f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+		check(f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}))
+		check(summaryPrint(f, name, footer))
+		if len(errs) > 0 {
+			return errs[0]
+		}
+		return nil
 	}
 
 	o := d.Overall
@@ -119,6 +160,60 @@ func writeSummary(path string, d *Data) error {
 }
 
 func strptr(s string) *string { return &s }
+
+// summaryWidth measures text as it shows: a Chinese character, a full-width or an East
+// Asian ambiguous one (“”、…) two columns, a Latin letter or a digit one; fixed here, not
+// taken from the locale, so that the same data gives the same row heights everywhere.
+var summaryWidth = &runewidth.Condition{EastAsianWidth: true, StrictEmojiNeutral: true}
+
+// summaryLines estimates how many lines a text wraps to in a column width characters wide
+// (Excel's unit, about half a Chinese character of an 11-point font), leaving a little of
+// each line for the cell's padding and for breaks that fall before a word or a closing mark.
+func summaryLines(text string, width float64) int {
+	per := max(1, int((width-1)*0.9))
+	n := 0
+	for l := range strings.SplitSeq(text, "\n") {
+		n += max(1, (summaryWidth.StringWidth(l)+per-1)/per)
+	}
+	return n
+}
+
+// summaryRowHeight is the height in points of a row of lines lines of the 11-point text:
+// Excel, WPS and LibreOffice do not all grow a row for wrapped text by themselves.
+func summaryRowHeight(lines int) float64 {
+	return min(409, float64(max(1, lines))*11*1.4+4)
+}
+
+// summaryPrint prints a sheet on A4 landscape, one page wide and as many tall as it takes,
+// its header row at the top of every page, the footer at the foot.
+func summaryPrint(f *excelize.File, sh, footer string) error {
+	landscape, a4, one, anyTall := "landscape", 9, 1, 0
+	fit, center := true, true
+	side, top, edge := 0.4, 0.6, 0.3
+	for _, err := range []error{
+		f.SetPageLayout(sh, &excelize.PageLayoutOptions{Orientation: &landscape, Size: &a4, FitToWidth: &one, FitToHeight: &anyTall}),
+		f.SetSheetProps(sh, &excelize.SheetPropsOptions{FitToPage: &fit}),
+		f.SetPageMargins(sh, &excelize.PageLayoutMarginsOptions{Left: &side, Right: &side, Top: &top, Bottom: &top,
+			Header: &edge, Footer: &edge, Horizontally: &center}),
+		f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("'%s'!$1:$1", sh), Scope: sh}),
+		f.SetHeaderFooter(sh, &excelize.HeaderFooterOptions{OddFooter: footer}),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// summaryFooter is the printed pages' footer: the workbook's title and the sheet's name on
+// the left, 第 n 页，共 m 页 on the right. An & of the title is doubled (a single one starts
+// a code), and a long title is cut to fit the 255 characters a footer may hold.
+func summaryFooter(title string) string {
+	if r := []rune(title); len(r) > 100 {
+		title = string(r[:99]) + "…"
+	}
+	return "&L" + strings.ReplaceAll(title, "&", "&&") + "　&A&R第 &P 页，共 &N 页"
+}
 
 func ragText(r string) string {
 	switch r {
