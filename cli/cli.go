@@ -28,6 +28,7 @@ const (
 	ExitRejected    = 2   // --strict, and some rows were rejected; nothing written
 	ExitUsage       = 3   // bad command line
 	ExitBusy        = 4   // another process is writing the database: try again when it has finished
+	ExitPartial     = 5   // ingest committed its batch, but a step after it (building the metric tables, writing the receipts) failed
 	ExitInterrupted = 130 // stopped by Ctrl-C or SIGTERM; an unfinished batch was rolled back
 )
 
@@ -37,6 +38,8 @@ const exitHelp = `Exit codes:
   2    --strict and some rows were rejected; nothing was written
   3    bad command line
   4    the database is in use by another plantrack: try again when it has finished
+  5    ingest committed its batch, but a later step failed (building the metric tables:
+       run plantrack build; writing the receipts: run the same ingest again)
   130  interrupted (Ctrl-C); an unfinished batch was rolled back`
 
 // errUsage marks a bad command line: usageErrorf wraps it, and so do cobra's flag errors.
@@ -51,7 +54,21 @@ func usageErrorf(format string, args ...any) error {
 	return usageError{fmt.Errorf(format, args...)}
 }
 
-// exitCodes turn errors into exit codes: the first that matches decides.
+// errAfterCommit marks a failure after ingest committed its batch: the rows are stored, a
+// later step (building the metric tables, writing the receipts) failed.
+var errAfterCommit = errors.New("the batch is committed, but a later step failed")
+
+// afterCommitError is a failure after a commit: its message, and errAfterCommit for exitCode.
+type afterCommitError struct{ err error }
+
+func (e afterCommitError) Error() string   { return e.err.Error() }
+func (e afterCommitError) Unwrap() []error { return []error{e.err, errAfterCommit} }
+func afterCommitErrorf(format string, args ...any) error {
+	return afterCommitError{fmt.Errorf(format, args...)}
+}
+
+// exitCodes turn errors into exit codes: the first that matches decides (an interruption
+// after a commit is still an interruption: 130, and its message says what is committed).
 var exitCodes = []struct {
 	err  error
 	code int
@@ -60,6 +77,7 @@ var exitCodes = []struct {
 	{errUsage, ExitUsage},
 	{ingest.ErrRejected, ExitRejected},
 	{store.ErrBusy, ExitBusy},
+	{errAfterCommit, ExitPartial},
 }
 
 // exitCode is the exit code of a command's error.
@@ -76,9 +94,13 @@ func exitCode(err error) int {
 }
 
 // message is an error as plantrack prints it: a file that cannot be read says its path and
-// what is wrong once (/nope.txt: no such file), an interruption says what happened.
+// what is wrong once (/nope.txt: no such file, the path store.Shown), an interruption says
+// what happened.
 func message(err error) string {
 	if errors.Is(err, context.Canceled) {
+		if errors.Is(err, errAfterCommit) {
+			return "interrupted: " + err.Error()
+		}
 		return "interrupted: nothing more was written (an unfinished batch was rolled back)"
 	}
 	msg := err.Error()
@@ -90,7 +112,7 @@ func message(err error) string {
 		case errors.Is(pe.Err, fs.ErrPermission):
 			why = "permission denied"
 		}
-		msg = strings.Replace(msg, pe.Error(), pe.Path+": "+why, 1)
+		msg = strings.Replace(msg, pe.Error(), store.Shown(pe.Path)+": "+why, 1)
 	}
 	return msg
 }

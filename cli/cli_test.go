@@ -84,6 +84,9 @@ func TestExitCodeTable(t *testing.T) {
 		{"strict", fmt.Errorf("ingest: %w", ingest.ErrRejected), ExitRejected},
 		{"busy", fmt.Errorf("open: %w", store.ErrBusy), ExitBusy},
 		{"cancelled", fmt.Errorf("read: %w", context.Canceled), ExitInterrupted},
+		{"build failed after commit", afterCommitErrorf("batch %d is committed, but building the metric tables failed (run plantrack build): %w", 2, errors.New("out of memory")), ExitPartial},
+		{"receipts failed after commit", fmt.Errorf("ingest: %w", afterCommitErrorf("batch %d is committed, but writing the receipts failed: %w", 2, errors.New("disk full"))), ExitPartial},
+		{"interrupted after commit", afterCommitErrorf("batch %d is committed, but building the metric tables failed: %w", 2, context.Canceled), ExitInterrupted},
 	} {
 		if got := exitCode(c.err); got != c.code {
 			t.Errorf("%s: exit %d, want %d", c.name, got, c.code)
@@ -96,7 +99,8 @@ func TestHelpDocumentsExitCodes(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"Exit codes:", "0    done", "1    fatal error", "3    bad command line", "4    the database is in use", "130  interrupted", "plan"} {
+	for _, want := range []string{"Exit codes:", "0    done", "1    fatal error", "3    bad command line", "4    the database is in use",
+		"5    ingest committed its batch, but a later step failed", "130  interrupted", "plan"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("--help does not mention %q:\n%s", want, stdout)
 		}

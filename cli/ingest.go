@@ -127,7 +127,7 @@ func runIngest(ctx context.Context, e *env, opts ingestOptions, paths []string) 
 	if build {
 		if err := transform.Apply(ctx, db); err != nil {
 			if sum.BatchID > 0 {
-				return fmt.Errorf("batch %d is committed, but building the metric tables failed (run plantrack build): %w", sum.BatchID, err)
+				return afterCommitErrorf("batch %d is committed, but building the metric tables failed (run plantrack build): %w", sum.BatchID, err)
 			}
 			return err
 		}
@@ -138,7 +138,7 @@ func runIngest(ctx context.Context, e *env, opts ingestOptions, paths []string) 
 	ins := receiptInputs(paths, sum, opts.receipts)
 	if err := receipt.Write(ctx, db.DB, ins, receipt.Options{Period: period}); err != nil {
 		if sum.BatchID > 0 {
-			return fmt.Errorf("batch %d is committed, but writing the receipts failed: %w", sum.BatchID, err)
+			return afterCommitErrorf("batch %d is committed, but writing the receipts failed (run the same ingest again: it adds nothing and writes them): %w", sum.BatchID, err)
 		}
 		return err
 	}
@@ -146,6 +146,8 @@ func runIngest(ctx context.Context, e *env, opts ingestOptions, paths []string) 
 	return nil
 }
 
+// printRejections prints the rejections like compiler errors, one line each whatever the
+// files hold (store.Rejection.String quotes names with control characters).
 func printRejections(w io.Writer, rs []store.Rejection) {
 	for i, r := range rs {
 		if i == maxShownRejections {
@@ -156,19 +158,22 @@ func printRejections(w io.Writer, rs []store.Rejection) {
 	}
 }
 
+// printSummary prints what the batch did. Every path and note is one line whatever the
+// file names hold: names are store.Shown (quoted when they hold a newline, an escape or
+// another control character), reasons and notes have their control characters escaped.
 func printSummary(w io.Writer, s *ingest.Summary, ok, verbose bool) {
 	for _, sk := range s.Skipped {
-		fmt.Fprintf(w, "skipped %s: %s\n", sk.Path, sk.Reason)
+		fmt.Fprintf(w, "skipped %s: %s\n", store.Shown(sk.Path), store.ShownText(sk.Reason))
 	}
 	for _, d := range s.Duplicates {
-		fmt.Fprintf(w, "already ingested %s: same content as %s (batch %d)\n", d.Path, d.Previous, d.BatchID)
+		fmt.Fprintf(w, "already ingested %s: same content as %s (batch %d)\n", store.Shown(d.Path), store.Shown(d.Previous), d.BatchID)
 	}
 	notes := 0
 	for _, f := range s.Files {
 		for _, n := range f.Notes {
 			notes++
 			if verbose {
-				fmt.Fprintf(w, "%s: %s\n", f.Path, n)
+				fmt.Fprintf(w, "%s: %s\n", store.Shown(f.Path), store.ShownText(n))
 			}
 		}
 	}
@@ -278,6 +283,13 @@ func receiptInputs(args []string, sum *ingest.Summary, dir string) []receipt.Inp
 	}
 	for _, d := range sum.Duplicates {
 		ins = append(ins, receipt.Input{Path: d.Path, SHA256: d.SHA256})
+	}
+	// A unit's spreadsheet in a format plantrack does not read (.ods, .xls, .et) gets a
+	// receipt saying what to do, or the unit would never hear of it.
+	for _, s := range sum.Skipped {
+		if s.ReasonZh != "" {
+			ins = append(ins, receipt.Input{Path: s.Path, Refused: s.Reason, RefusedZh: s.ReasonZh})
+		}
 	}
 	sort.Slice(ins, func(i, j int) bool { return ins[i].Path < ins[j].Path })
 	used := map[string]bool{}

@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"plantrack/ingest"
 	"plantrack/reports"
 	"plantrack/store"
 )
@@ -38,12 +41,19 @@ chromium fonts-noto-cjk).`,
 	cmd.Flags().StringVar(&opts.db, "db", opts.db, "database file")
 	cmd.Flags().StringVar(&opts.period, "period", "", "quarter to report: 2021Q2, 2021年第二季度, 2021-06 (default: the latest with reports)")
 	cmd.Flags().StringVar(&opts.out, "out", opts.out, "folder to write the reports to")
-	cmd.Flags().StringVar(&opts.date, "date", "", "date printed on the reports (default: the latest 填报日期 in the data)")
+	cmd.Flags().StringVar(&opts.date, "date", "", "date printed on the reports, YYYY-MM-DD (default: the latest 填报日期 in the data)")
 	cmd.Flags().BoolVar(&opts.pdf, "pdf", false, "also print each page to PDF with headless Chromium")
 	return cmd
 }
 
 func runReport(ctx context.Context, e *env, opts reportOptions) error {
+	if opts.date != "" {
+		d, err := reportDate(opts.date)
+		if err != nil {
+			return err
+		}
+		opts.date = d
+	}
 	db, err := openExisting(ctx, opts.db)
 	if err != nil {
 		return err
@@ -66,6 +76,21 @@ func runReport(ctx context.Context, e *env, opts reportOptions) error {
 		fmt.Fprintf(e.stdout, "%d PDFs\n", len(files))
 	}
 	abs, _ := filepath.Abs(filepath.Join(opts.out, "index.html"))
-	fmt.Fprintln(e.stdout, abs)
+	fmt.Fprintln(e.stdout, store.Shown(abs))
 	return nil
+}
+
+// reportDate reads --date: a real day, written as ingest reads a 填报日期 (2021-07-05,
+// 2021/7/5, 2021年7月5日, 20210705), given back as 2021-07-05. 2021-13-40 or 2021-02-30 is
+// a bad command line.
+func reportDate(s string) (string, error) {
+	t, err := ingest.ParseDate(s)
+	if err != nil {
+		why := err.Error()
+		if !strings.Contains(why, "2021-07-05") {
+			why += " (want YYYY-MM-DD, such as 2021-07-05)"
+		}
+		return "", usageErrorf("--date %q: %s", s, why)
+	}
+	return t.Format(time.DateOnly), nil
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"plantrack/plan"
 )
@@ -106,7 +107,9 @@ func (c *Chase) WriteJSON(w io.Writer) error {
 	return enc.Encode(c)
 }
 
-// WriteCSV writes one row per unit, the missing tasks space-separated.
+// WriteCSV writes one row per unit, the missing tasks space-separated. The office opens it
+// in Excel or WPS: its text columns go through SpreadsheetText, so a unit named
+// =HYPERLINK(…) shows as text; counts and dates are written as they are.
 func (c *Chase) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"group", "unit_id", "unit_name", "unit_kind", "period", "expected", "received", "on_time", "late", "missing", "missing_tasks", "last_submitted_on"})
@@ -119,11 +122,32 @@ func (c *Chase) WriteCSV(w io.Writer) error {
 		if u.LastReport != nil {
 			last = *u.LastReport
 		}
-		cw.Write([]string{u.Group, u.UnitID, u.UnitName, u.UnitKind, string(c.Period), strconv.Itoa(u.Expected), strconv.Itoa(u.Received),
+		cw.Write([]string{SpreadsheetText(u.Group), SpreadsheetText(u.UnitID), SpreadsheetText(u.UnitName), SpreadsheetText(u.UnitKind),
+			SpreadsheetText(string(c.Period)), strconv.Itoa(u.Expected), strconv.Itoa(u.Received),
 			strconv.Itoa(u.OnTime), strconv.Itoa(u.Late), strconv.Itoa(len(u.MissingTasks)), strings.Join(tasks, " "), last})
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// SpreadsheetText is a text cell of a CSV that a person opens in Excel or WPS, made inert
+// (OWASP, CSV injection): a value whose first character starts a formula (= + - @, a tab
+// or a carriage return, or the full-width ＝ ＋ － ＠ an IME types), also after leading
+// spaces or line breaks, gets a leading single quote, so the spreadsheet shows the text
+// instead of running it (=HYPERLINK(…), =cmd|' /C calc'!A0). Every CSV plantrack writes
+// for people passes its text columns (names, ids, notes) through it; numbers and dates
+// are written as they are, so a count of -5 stays a number.
+func SpreadsheetText(s string) string {
+	rest := strings.TrimLeft(s, " \n\u3000")
+	if rest == "" {
+		return s
+	}
+	r, _ := utf8.DecodeRuneInString(rest)
+	switch r {
+	case '=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠':
+		return "'" + s
+	}
+	return s
 }
 
 // shownTasks bounds the missing tasks a table line lists.

@@ -59,20 +59,23 @@ type Rejection struct {
 }
 
 // String prints a rejection like a compiler: 东阿县.xlsx:进度表:14: 完成进度 "120%": out of 0–100.
+// It is one line whatever the file holds: the file, sheet and column are Shown (quoted
+// when they hold a newline, an escape or another control character), the value quoted,
+// and control characters in the reason escaped.
 func (r Rejection) String() string {
 	var b strings.Builder
-	b.WriteString(r.File)
+	b.WriteString(Shown(r.File))
 	if r.Sheet != "" {
-		b.WriteString(":" + r.Sheet)
+		b.WriteString(":" + Shown(r.Sheet))
 	}
 	if r.Row > 0 {
 		b.WriteString(":" + strconv.Itoa(r.Row))
 	}
 	b.WriteString(": ")
 	if r.Column != "" {
-		fmt.Fprintf(&b, "%s %q: ", r.Column, r.Value)
+		fmt.Fprintf(&b, "%s %q: ", Shown(r.Column), r.Value)
 	}
-	b.WriteString(r.Reason)
+	b.WriteString(ShownText(r.Reason))
 	return b.String()
 }
 
@@ -126,9 +129,11 @@ func (b *Batch) Context() context.Context { return b.conn.ctx }
 // Started is when the batch began.
 func (b *Batch) Started() time.Time { return b.started }
 
-// KnownFiles are the file contents stored before this batch, by SHA-256.
+// KnownFiles are the file contents ingested before this batch, by SHA-256. A file refused
+// whole (a template of another quarter, a damaged file) is not among them: it may be read
+// again, under other options or once it has been mended.
 func (b *Batch) KnownFiles() (map[string]KnownFile, error) {
-	rows, err := b.conn.query("SELECT file_sha256, batch_id, source_file FROM ingest_files")
+	rows, err := b.conn.query("SELECT file_sha256, min(batch_id), arg_min(source_file, batch_id) FROM ingest_files WHERE status = 'ingested' GROUP BY file_sha256")
 	if err != nil {
 		return nil, err
 	}

@@ -3,9 +3,13 @@ package store
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/parquet"
@@ -20,11 +24,29 @@ var Tables = []string{"plan", "sections", "tasks", "units", "assignments", "inge
 
 // Export writes each table or view of names to dir/NAME.parquet, through Arrow, rows in a
 // fixed order (ORDER BY ALL), so the same database gives the same files. done, when set,
-// hears each file's name and rows as it is written.
-func (db *DB) Export(ctx context.Context, dir string, names []string, done func(name string, rows int64)) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+// hears each file's name and rows once every file is in place.
+//
+// An export is whole or nothing: each file is written to a temporary file in dir
+// (.NAME.parquet.*.tmp) and renamed to NAME.parquet only when every file has been written.
+// On any failure (a view that errors, a full disk, Ctrl-C) every temporary file is removed,
+// and so are the folders the export created: dir is left as it was, older files included.
+func (db *DB) Export(ctx context.Context, dir string, names []string, done func(name string, rows int64)) (err error) {
+	made, err := mkdirAll(dir)
+	if err != nil {
 		return err
 	}
+	var temps, placed []string // temporary files not yet renamed; new files put in place
+	defer func() {
+		if err == nil {
+			return
+		}
+		for _, p := range append(temps, placed...) {
+			os.Remove(p)
+		}
+		for i := len(made) - 1; i >= 0; i-- {
+			os.Remove(made[i]) // only if empty: nothing of anyone else's goes
+		}
+	}()
 	conn, err := db.Connector.Connect(ctx)
 	if err != nil {
 		return err
@@ -41,16 +63,66 @@ func (db *DB) Export(ctx context.Context, dir string, names []string, done func(
 			return err
 		}
 	}
-	for _, name := range names {
-		n, err := exportParquet(ctx, conn, ar, name, filepath.Join(dir, name+".parquet"))
+	counts := make([]int64, len(names))
+	for i, name := range names {
+		f, err := os.CreateTemp(dir, "."+name+".parquet.*.tmp")
 		if err != nil {
 			return fmt.Errorf("export %s: %w", name, err)
 		}
-		if done != nil {
-			done(name, n)
+		temps = append(temps, f.Name())
+		n, err := exportParquet(ctx, conn, ar, name, f)
+		if err == nil {
+			err = f.Chmod(0o644) // CreateTemp makes 0600; the files are for other tools
+		}
+		if err == nil {
+			err = f.Sync()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("export %s: %w", name, err)
+		}
+		counts[i] = n
+	}
+	// Every file is written: put them in place.
+	for _, name := range names {
+		path := filepath.Join(dir, name+".parquet")
+		_, statErr := os.Lstat(path)
+		if err := os.Rename(temps[0], path); err != nil {
+			return fmt.Errorf("export %s: %w", name, err)
+		}
+		temps = temps[1:]
+		if errors.Is(statErr, fs.ErrNotExist) {
+			placed = append(placed, path) // new: taken away again should a later rename fail
+		}
+	}
+	if done != nil {
+		for i, name := range names {
+			done(name, counts[i])
 		}
 	}
 	return nil
+}
+
+// mkdirAll makes dir and any missing parent, like os.MkdirAll, and returns the folders it
+// made, outermost first, so a failed export can take them away again.
+func mkdirAll(dir string) ([]string, error) {
+	var missing []string
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil || !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		missing = append(missing, d)
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	slices.Reverse(missing)
+	return missing, nil
 }
 
 // sliceRows bounds what one query returns. duckdb-go takes a query's whole result from
@@ -59,17 +131,14 @@ func (db *DB) Export(ctx context.Context, dir string, names []string, done func(
 // spills to disk) and read back in slices of rows, in order.
 var sliceRows int64 = 1 << 17 // a variable for the tests
 
-// exportParquet streams one table or view, in a fixed row order, into a Parquet file.
-func exportParquet(ctx context.Context, conn driver.Conn, ar *duckdb.Arrow, name, path string) (int64, error) {
+// exportParquet streams one table or view, in a fixed row order, into a Parquet file f
+// (which the caller closes).
+func exportParquet(ctx context.Context, conn driver.Conn, ar *duckdb.Arrow, name string, f io.Writer) (int64, error) {
 	queries, err := sliceQueries(ctx, conn, name)
 	if err != nil {
 		return 0, err
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
+	f = struct{ io.Writer }{f} // the Parquet writer would close a Closer; the caller syncs it first
 	var w *pqarrow.FileWriter
 	// A row group's statistics point into the batches it was written from, and the
 	// reader frees a batch when it moves on: keep the batches of the open row group

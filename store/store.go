@@ -12,7 +12,10 @@ import (
 	"io"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/duckdb/duckdb-go/v2"
 )
@@ -114,4 +117,48 @@ func connQuery(ctx context.Context, c driver.Conn, q string, args []driver.Named
 		}
 		out = append(out, vals)
 	}
+}
+
+// Shown is a path or value from a file as plantrack prints it in line-oriented output
+// (rejections, ingest's summary, error messages): as it is when it prints as itself on one
+// line, else quoted like a Go string ("a\nb.csv"), so that a file name holding a newline,
+// a carriage return, a terminal escape (ESC) or a bidi override cannot forge or hide a
+// line. A name starting with a double quote is quoted too, so a quoted name is never
+// mistaken for a plain one. Ordinary names, Chinese or not, print unchanged.
+func Shown(s string) string {
+	if !strings.HasPrefix(s, `"`) && strings.IndexFunc(s, unsafeRune) < 0 && utf8.ValidString(s) {
+		return s
+	}
+	return strconv.Quote(s)
+}
+
+// ShownText is prose that may hold values from a file (a reason, a note), as plantrack
+// prints it on one line: every character Shown would quote a name for is written as its
+// escape (\n, \x1b, \u202e; a byte that is not UTF-8 as \xff), the rest unchanged.
+func ShownText(s string) string {
+	if strings.IndexFunc(s, unsafeRune) < 0 && utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case unsafeRune(r):
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// unsafeRune is a character that does not print as itself on one line of a terminal: a
+// control character (C0, DEL, C1: newline, carriage return, ESC, …), a format character
+// (bidi overrides and isolates, zero-width characters) or a line or paragraph separator.
+func unsafeRune(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.In(r, unicode.Zl, unicode.Zp)
 }
