@@ -375,6 +375,17 @@ func TestReceiptsStrictAndWrongPeriod(t *testing.T) {
 		t.Errorf("missing: %d rows, %v", len(miss), miss)
 	}
 
+	// Refused whole, the file may be read again: under its own quarter it is taken, and
+	// its receipt now says so.
+	stdout, stderr, code = run(t, "ingest", "--db", db, "--period", "2021Q1", "--receipts", receipts, sent)
+	if code != ExitOK || strings.Contains(stdout, "already ingested") || !strings.Contains(stdout, "2 accepted") {
+		t.Errorf("read again under 2021Q1: exit %d\n%s%s", code, stdout, stderr)
+	}
+	front = receiptRows(t, filepath.Join(receipts, "东阿县二季度-回执.xlsx"), "回执")
+	if rej := readTable(t, front, "工作表", "行号", "任务序号", "退回原因"); len(rej) != 1 || rej[0][1] == "整个文件" {
+		t.Errorf("receipt after the second read still refuses the file: %q", rej)
+	}
+
 	if _, stderr, code := run(t, "ingest", "--db", db, "--period", "2021Q7", sent); code != ExitUsage || !strings.Contains(stderr, `--period "2021Q7"`) {
 		t.Errorf("bad --period: exit %d, %s", code, stderr)
 	}

@@ -167,12 +167,13 @@ type missingTask struct {
 	role, text, section string
 }
 
-// firstRead picks, for each input's content, the batch and path that first read it: a
-// file's rows are stored under those.
+// firstRead picks, for each input's content, the batch and path whose read counts: the
+// first that ingested it (its rows are stored under those), or, for a file refused whole
+// every time it was read (refused files may be read again), the latest refusal.
 const firstRead = `first AS (
 	SELECT DISTINCT ON (file_sha256) file_sha256, batch_id, source_file, status, rows_read, accepted, rejected, skipped_rows
 	FROM ingest_files WHERE file_sha256 IN (SELECT unnest(?::VARCHAR[]))
-	ORDER BY file_sha256, batch_id)`
+	ORDER BY file_sha256, status = 'ingested' DESC, CASE WHEN status = 'ingested' THEN batch_id ELSE -batch_id END)`
 
 // loadAll fills every receipt from the database.
 func loadAll(ctx context.Context, db *sql.DB, rs []*receipt, opt Options) error {
