@@ -94,7 +94,7 @@ func runDemo(ctx context.Context, e *env, opts demoOptions) error {
 		return err
 	}
 	defer db.Close()
-	sum, err := ingest.Ingest(ctx, db, c, []string{subDir}, ingest.Options{Log: e.log})
+	sum, err := ingest.Ingest(ctx, db, plan.Only(c), []string{subDir}, ingest.Options{Log: e.log})
 	if err != nil {
 		return err
 	}

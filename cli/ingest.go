@@ -84,13 +84,10 @@ refuse to answer rather than answer from older rows.`,
 }
 
 func runIngest(ctx context.Context, e *env, opts ingestOptions, paths []string) error {
-	c, err := loadGoodPlan(e, opts.plan)
-	if err != nil {
-		return err
-	}
-	var period plan.Period
-	if opts.period != "" {
-		if period, err = planPeriod(c, opts.period); err != nil {
+	var given *plan.Bundle
+	if opts.plan != (plan.Files{}) {
+		var err error
+		if given, err = loadGoodPlan(e, opts.plan); err != nil {
 			return err
 		}
 	}
@@ -99,8 +96,18 @@ func runIngest(ctx context.Context, e *env, opts ingestOptions, paths []string) 
 		return err
 	}
 	defer db.Close()
+	y, err := ingestYears(ctx, e, db, given)
+	if err != nil {
+		return err
+	}
+	var period plan.Period
+	if opts.period != "" {
+		if period, err = yearsPeriod(y, opts.period); err != nil {
+			return err
+		}
+	}
 	opt := ingest.Options{Strict: opts.strict, Log: e.log, Progress: progressBar(e.stderr), BeforeCommit: faultHook(), Period: period}
-	sum, err := ingest.Ingest(ctx, db, c, paths, opt)
+	sum, err := ingest.Ingest(ctx, db, y, paths, opt)
 	if sum != nil {
 		printRejections(e.stderr, sum.Rejections)
 		printSummary(e.stdout, sum, err == nil, e.verbose)
@@ -237,6 +244,57 @@ func faultHook() func() {
 		os.WriteFile(marker, []byte("ready\n"), 0o644)
 		time.Sleep(time.Minute)
 	}
+}
+
+// ingestYears are the plans an ingest checks reports against: every year's plan the
+// database holds, with the plan given (--plan and its registry) added for its year, or
+// replacing that year's when its text changed. A database with no plan at all starts
+// with the built-in plan.
+func ingestYears(ctx context.Context, e *env, db *store.DB, given *plan.Bundle) (*plan.Years, error) {
+	stored, err := db.Plans(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if given == nil && len(stored) == 0 {
+		if given, err = loadGoodPlan(e, plan.Files{}); err != nil {
+			return nil, err
+		}
+	}
+	var plans []*plan.Bundle
+	for _, s := range stored {
+		switch {
+		case given != nil && s.Year == given.Catalog.Year:
+			if s.ID != given.SHA256 {
+				e.log.Info("plan replaced", "year", s.Year, "was", s.ID[:12], "now", given.SHA256[:12])
+			}
+		case s.Bundle != nil:
+			plans = append(plans, s.Bundle)
+		default:
+			// Kept by an earlier plantrack, without its files: the built-in plan is the
+			// same text, or the office gives it again.
+			b, err := plan.Builtin()
+			if err != nil || b.SHA256 != s.ID {
+				return nil, fmt.Errorf("the database's %d plan (%s, id %s) was stored without its files by an earlier plantrack: give it again with --plan FILE", s.Year, s.Title, s.ID[:12])
+			}
+			plans = append(plans, b)
+		}
+	}
+	if given != nil {
+		plans = append(plans, given)
+	}
+	return plan.NewYears(plans...)
+}
+
+// yearsPeriod reads an ingest --period flag: any way ingest reads a period, of a plan year.
+func yearsPeriod(y *plan.Years, s string) (plan.Period, error) {
+	p, err := plan.ParsePeriod(s)
+	if err != nil {
+		return "", usageErrorf("--period %q: %v", s, err)
+	}
+	if y.Year(p.Year()) == nil {
+		return "", usageErrorf("--period %s: the database has plans for %s", p, y.List())
+	}
+	return p, nil
 }
 
 // planPeriod reads a --period flag: any way ingest reads a period, within the plan year.

@@ -106,7 +106,7 @@ func TestSQLStatements(t *testing.T) {
 	for _, c := range []struct {
 		name, query, want string
 	}{
-		{"pragma", "PRAGMA table_info('plan')", "cid,name,type,notnull,dflt_value,pk\n"},
+		{"pragma", "PRAGMA table_info('plans')", "cid,name,type,notnull,dflt_value,pk\n"},
 		{"show", "SHOW TABLES", "name\n"},
 		{"describe", "DESCRIBE SELECT 1 AS a, uuid '123e4567-e89b-12d3-a456-426614174000' AS u", "column_name,column_type,null,key,default,extra\na,INTEGER,YES,,,\nu,UUID,YES,,,\n"},
 		{"summarize", "SUMMARIZE SELECT 1 AS a", "column_name,column_type,min,max,approx_unique,avg,std,q25,q50,q75,count,null_percentage\na,INTEGER,1,1,1,1.0,,1,1,1,1,0.00\n"},

@@ -15,9 +15,10 @@ import (
 // year's four periods, the three statuses.
 type dicts struct {
 	unitIDs, unitNames, periods, statuses arrow.Array
+	periodIndex                           map[plan.Period]int
 }
 
-func newDicts(p *plan.Bundle) *dicts {
+func newDicts(y *plan.Years) *dicts {
 	str := func(vals []string) arrow.Array {
 		b := array.NewStringBuilder(memory.DefaultAllocator)
 		defer b.Release()
@@ -25,18 +26,24 @@ func newDicts(p *plan.Bundle) *dicts {
 		return b.NewArray()
 	}
 	var ids, names, periods []string
-	for _, u := range p.Registry.Units {
+	for _, u := range y.Registry.Units {
 		ids = append(ids, u.ID)
 		names = append(names, u.Name)
 	}
-	for _, pe := range plan.YearPeriods(p.Catalog.Year) {
-		periods = append(periods, string(pe))
+	for _, p := range y.Plans {
+		for _, pe := range plan.YearPeriods(p.Catalog.Year) {
+			periods = append(periods, string(pe))
+		}
 	}
 	var statuses []string
 	for _, st := range plan.Statuses {
 		statuses = append(statuses, string(st))
 	}
-	return &dicts{unitIDs: str(ids), unitNames: str(names), periods: str(periods), statuses: str(statuses)}
+	index := map[plan.Period]int{}
+	for i, pe := range periods {
+		index[plan.Period(pe)] = i
+	}
+	return &dicts{unitIDs: str(ids), unitNames: str(names), periods: str(periods), statuses: str(statuses), periodIndex: index}
 }
 
 // batchBuilder appends records to Arrow columns.
@@ -84,7 +91,7 @@ func (bb *batchBuilder) add(r *record) {
 	bb.n++
 	bb.unit.Append(int32(r.unitOrder))
 	bb.task.Append(r.taskNo)
-	bb.per.Append(int8(r.period[5] - '1'))
+	bb.per.Append(int8(bb.d.periodIndex[r.period]))
 	bb.stat.Append(int8(slices.Index(plan.Statuses, r.status)))
 	appendFloat(bb.prog, r.progress, r.hasProgress)
 	appendFloat(bb.ach, r.achieved, r.hasAchieved)

@@ -45,13 +45,13 @@ func TestIdempotentAndSupersede(t *testing.T) {
 	}
 	first := writeFile(t, dir, "a.csv", header+"东阿县,2021Q2,1,推进中,50,,,,2021-07-05\n东阿县,2021Q2,2,推进中,30,,,,2021-07-05\n")
 
-	s1, err := Ingest(context.Background(), db, p, []string{first}, Options{})
+	s1, err := Ingest(context.Background(), db, plan.Only(p), []string{first}, Options{})
 	if err != nil || s1.BatchID != 1 || s1.Accepted != 2 {
 		t.Fatalf("first ingest: %+v, %v", s1, err)
 	}
 	// The same content again, under another name: nothing is added.
 	copyPath := writeFile(t, dir, "a-copy.csv", header+"东阿县,2021Q2,1,推进中,50,,,,2021-07-05\n东阿县,2021Q2,2,推进中,30,,,,2021-07-05\n")
-	s2, err := Ingest(context.Background(), db, p, []string{first, copyPath}, Options{})
+	s2, err := Ingest(context.Background(), db, plan.Only(p), []string{first, copyPath}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestIdempotentAndSupersede(t *testing.T) {
 	}
 	// A correction filed later supersedes task 1; both reports stay stored.
 	fix := writeFile(t, dir, "a-更正.csv", header+"东阿县,2021Q2,1,已完成,100,,,,2021-07-08\n")
-	s3, err := Ingest(context.Background(), db, p, []string{fix}, Options{})
+	s3, err := Ingest(context.Background(), db, plan.Only(p), []string{fix}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestStrictWritesNothing(t *testing.T) {
 		return strings.TrimSpace(strings.SplitN(testkit.QueryCSV(t, db.DB, s), "\n", 2)[1])
 	}
 	f := writeFile(t, dir, "a.csv", header+"东阿县,2021Q2,1,推进中,50,,,,2021-07-05\n东阿县,2021Q2,2,推进中,300,,,,2021-07-05\n")
-	sum, err := Ingest(context.Background(), db, testkit.Builtin(t), []string{f}, Options{Strict: true})
+	sum, err := Ingest(context.Background(), db, plan.Only(testkit.Builtin(t)), []string{f}, Options{Strict: true})
 	if !errors.Is(err, ErrRejected) || sum.Rejected != 1 {
 		t.Fatalf("strict: %v, %+v", err, sum)
 	}
@@ -102,7 +102,7 @@ func TestCancelledIngestWritesNothing(t *testing.T) {
 	}
 	f := writeFile(t, dir, "a.csv", header+"东阿县,2021Q2,1,推进中,50,,,,2021-07-05\n")
 	ctx, cancel := context.WithCancel(context.Background())
-	_, err := Ingest(ctx, db, testkit.Builtin(t), []string{f}, Options{BeforeCommit: cancel})
+	_, err := Ingest(ctx, db, plan.Only(testkit.Builtin(t)), []string{f}, Options{BeforeCommit: cancel})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled ingest: %v", err)
 	}
@@ -134,7 +134,7 @@ func TestZipBombRefused(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	sum, err := Ingest(context.Background(), db, testkit.Builtin(t), []string{path}, Options{})
+	sum, err := Ingest(context.Background(), db, plan.Only(testkit.Builtin(t)), []string{path}, Options{})
 	runtime.ReadMemStats(&after)
 	if err != nil {
 		t.Fatal(err)
@@ -158,7 +158,7 @@ func collectCSV(t testing.TB, path string, chunk int) ([]string, []string, fileR
 	if err != nil {
 		t.Fatal(err)
 	}
-	j := &fileJob{c: newChecker(testkit.Builtin(t)), name: "f.csv", format: "csv", scan: sc}
+	j := &fileJob{c: newChecker(plan.Only(testkit.Builtin(t))), name: "f.csv", format: "csv", scan: sc}
 	var rows []string
 	if sc.badAt >= 0 {
 		return nil, nil, j.res
@@ -335,7 +335,7 @@ func TestCatalogRewrittenOnlyWhenChanged(t *testing.T) {
 	}
 	ingest := func(p *plan.Bundle, name, content string) {
 		t.Helper()
-		if _, err := Ingest(context.Background(), db, p, []string{writeFile(t, dir, name, content)}, Options{}); err != nil {
+		if _, err := Ingest(context.Background(), db, plan.Only(p), []string{writeFile(t, dir, name, content)}, Options{}); err != nil {
 			t.Fatal(err)
 		}
 	}

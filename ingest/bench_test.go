@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"plantrack/internal/testkit"
+	"plantrack/plan"
 )
 
 var benchRows = flag.Int("bench.rows", 2_000_000, "rows in the CSV the ingest benchmark reads")
@@ -111,7 +112,7 @@ func BenchmarkIngestCSV(b *testing.B) {
 		resetPeakRSS()
 		for range b.N {
 			db := openDB(b)
-			sum, err := Ingest(context.Background(), db, testkit.Builtin(b), []string{path}, Options{Log: benchLog()})
+			sum, err := Ingest(context.Background(), db, plan.Only(testkit.Builtin(b)), []string{path}, Options{Log: benchLog()})
 			if err != nil {
 				b.Fatal(err)
 			}

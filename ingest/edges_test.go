@@ -22,6 +22,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"plantrack/internal/testkit"
+	"plantrack/plan"
 	"plantrack/store"
 )
 
@@ -29,7 +30,7 @@ import (
 func ingestDir(t *testing.T, opt Options, paths ...string) (*store.DB, *Summary) {
 	t.Helper()
 	db := openDB(t)
-	sum, err := Ingest(context.Background(), db, testkit.Builtin(t), paths, opt)
+	sum, err := Ingest(context.Background(), db, plan.Only(testkit.Builtin(t)), paths, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -355,7 +356,7 @@ func TestOwnWorkbooksSkipped(t *testing.T) {
 		t.Errorf("submissions %q, files %d", got, len(sum.Files))
 	}
 	// Read again: still listed, never "already ingested".
-	sum2, err := Ingest(context.Background(), db, testkit.Builtin(t), []string{receipt}, Options{})
+	sum2, err := Ingest(context.Background(), db, plan.Only(testkit.Builtin(t)), []string{receipt}, Options{})
 	if err != nil || skippedReason(sum2, receipt) == "" || len(sum2.Duplicates) != 0 {
 		t.Errorf("second read: %v %+v", err, sum2)
 	}
@@ -369,16 +370,16 @@ func TestRefusedFileReadAgain(t *testing.T) {
 	path := filepath.Join(dir, "冠县.xlsx")
 	writeTemplate(t, p, p.SHA256, "冠县", "2021Q1", path, someEntries)
 	db := openDB(t)
-	sum, err := Ingest(context.Background(), db, p, []string{path}, Options{Period: "2021Q2"})
+	sum, err := Ingest(context.Background(), db, plan.Only(p), []string{path}, Options{Period: "2021Q2"})
 	if err != nil || sum.Rejected != 1 || sum.Accepted != 0 {
 		t.Fatalf("under --period 2021Q2: %v, accepted %d, rejected %d", err, sum.Accepted, sum.Rejected)
 	}
-	sum, err = Ingest(context.Background(), db, p, []string{path}, Options{Period: "2021Q1"})
+	sum, err = Ingest(context.Background(), db, plan.Only(p), []string{path}, Options{Period: "2021Q1"})
 	if err != nil || len(sum.Duplicates) != 0 || sum.Accepted != 2 {
 		t.Fatalf("under --period 2021Q1: %v, duplicates %v, accepted %d", err, sum.Duplicates, sum.Accepted)
 	}
 	// Now it is ingested: a third read adds nothing.
-	sum, err = Ingest(context.Background(), db, p, []string{path}, Options{})
+	sum, err = Ingest(context.Background(), db, plan.Only(p), []string{path}, Options{})
 	if err != nil || len(sum.Duplicates) != 1 || sum.BatchID != 0 {
 		t.Errorf("third read: %v, duplicates %v, batch %d", err, sum.Duplicates, sum.BatchID)
 	}

@@ -178,19 +178,22 @@ func (j *fileJob) read(ctx context.Context, path string, emit func(arrow.RecordB
 
 // Ingest reads paths (files and folders) into the database as one batch: all of it is
 // committed, or none of it. The plan's catalog tables are refreshed in the same batch.
-func Ingest(ctx context.Context, db *store.DB, p *plan.Bundle, paths []string, opt Options) (*Summary, error) {
+func Ingest(ctx context.Context, db *store.DB, y *plan.Years, paths []string, opt Options) (*Summary, error) {
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	if opt.Period != "" && (!opt.Period.Valid() || opt.Period.Year() != p.Catalog.Year) {
-		return nil, fmt.Errorf("period %q: want a quarter of the plan year %d, such as %dQ2", opt.Period, p.Catalog.Year, p.Catalog.Year)
+	if len(y.Plans) == 0 {
+		return nil, errors.New("no plan: give one with --plan")
+	}
+	if opt.Period != "" && (!opt.Period.Valid() || y.Year(opt.Period.Year()) == nil) {
+		return nil, fmt.Errorf("period %q: want a quarter of a plan year (%s), such as %dQ2", opt.Period, y.List(), y.Plans[0].Catalog.Year)
 	}
 	ins, skipped, err := walk(paths)
 	if err != nil {
 		return nil, err
 	}
 	sizes, small := make([]int64, len(ins)), make([]bool, len(ins))
-	r := &run{c: newChecker(p), opt: opt, sum: &Summary{Skipped: skipped}}
+	r := &run{c: newChecker(y), opt: opt, sum: &Summary{Skipped: skipped}}
 	r.c.period = opt.Period
 	for i, in := range ins {
 		if st, err := os.Stat(in.path); err == nil {
@@ -209,7 +212,7 @@ func Ingest(ctx context.Context, db *store.DB, p *plan.Bundle, paths []string, o
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // stops the readers ahead when this returns early
 	ahead, release := readAheadAll(ctx, r.c, ins, sizes, small, maps.Clone(r.known))
-	if err := r.b.SaveCatalog(p); err != nil {
+	if err := r.b.SaveCatalog(y); err != nil {
 		return nil, err
 	}
 	for i, in := range ins {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"plantrack/internal/testkit"
+	"plantrack/plan"
 	"plantrack/store"
 )
 
@@ -63,7 +64,7 @@ func TestCases(t *testing.T) {
 	for _, dir := range dirs {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			db := openDB(t)
-			sum, err := Ingest(context.Background(), db, testkit.Builtin(t), []string{filepath.Join(dir, "input")}, Options{})
+			sum, err := Ingest(context.Background(), db, plan.Only(testkit.Builtin(t)), []string{filepath.Join(dir, "input")}, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

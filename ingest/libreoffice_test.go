@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"plantrack/internal/testkit"
+	"plantrack/plan"
 	"plantrack/template"
 )
 
@@ -124,7 +125,7 @@ func TestLibreOfficeFormats(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := openDB(t)
-	if sum, err := Ingest(context.Background(), db, p, []string{saved}, Options{Period: "2021Q2"}); err != nil || sum.Accepted != 2 {
+	if sum, err := Ingest(context.Background(), db, plan.Only(p), []string{saved}, Options{Period: "2021Q2"}); err != nil || sum.Accepted != 2 {
 		t.Errorf("ingest of the re-saved template: %v %+v", err, sum)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"plantrack/internal/testkit"
+	"plantrack/plan"
 )
 
 // Every stored row names the content of the file it came from: its file_sha256 is the
@@ -30,7 +31,7 @@ func TestRowsKeepTheirFileHash(t *testing.T) {
 	paths := []string{dir}
 	cases, _ := filepath.Glob(filepath.Join("testdata", "cases", "*", "input"))
 	paths = append(paths, cases...)
-	if _, err := Ingest(context.Background(), db, testkit.Builtin(t), paths, Options{}); err != nil {
+	if _, err := Ingest(context.Background(), db, plan.Only(testkit.Builtin(t)), paths, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, table := range []string{"submissions", "rejected_rows"} {

@@ -127,8 +127,14 @@ func ParseDate(s string) (time.Time, error) {
 	return time.Time{}, faultNotDate
 }
 
-// unknownTask is a task number the plan does not have.
-func unknownTask(tasks int) *plan.Fault {
+// unknownTask is a task number the plan of the report's year does not have.
+func unknownTask(year, tasks int) *plan.Fault {
 	return &plan.Fault{Reason: plan.ReasonUnknownTask, Text: fmt.Sprintf("the plan has tasks 1–%d", tasks),
-		Zh: fmt.Sprintf("{col}{value}不在工作计划中（计划共第1–%d项任务）", tasks)}
+		Zh: fmt.Sprintf("{col}{value}不在%d年工作计划中（计划共第1–%d项任务）", year, tasks)}
+}
+
+// noPlan is a period of a year the database has no plan for.
+func noPlan(p plan.Period, y *plan.Years) *plan.Fault {
+	return &plan.Fault{Reason: plan.ReasonNoPlan, Text: fmt.Sprintf("no plan for %d: the plans are for %s", p.Year(), y.List()),
+		Zh: fmt.Sprintf("{col}{value}所在的%d年没有工作计划（现有%s年的计划）", p.Year(), y.List())}
 }

@@ -47,23 +47,29 @@ func (j *fileJob) recogniseTemplate(wb *excelize.File) bool {
 
 // templateFor checks a template's plan, unit and period against this ingest.
 func (c *checker) templateFor(m *template.Meta) (*templateFile, *store.Rejection) {
-	if m.PlanSHA256 != c.p.SHA256 {
+	p := plan.Period(m.Period)
+	of := c.y.ByID(m.PlanSHA256)
+	if of == nil {
+		// Named by the plan of the template's year, when the database has one.
+		ours := c.y.Year(p.Year())
+		if ours == nil && len(c.y.Plans) > 0 {
+			ours = c.y.Plans[len(c.y.Plans)-1]
+		}
 		return nil, &store.Rejection{Column: "plan_sha256", Value: short(m.PlanSHA256), Code: string(plan.ReasonWrongPlan),
 			Reason: fmt.Sprintf("a template made for another plan (%s, plan id %s), not for %s (plan id %s): send the unit this plan's template",
-				m.PlanTitle, short(m.PlanSHA256), c.p.Catalog.Title, short(c.p.SHA256)),
+				m.PlanTitle, short(m.PlanSHA256), ours.Catalog.Title, short(ours.SHA256)),
 			ReasonZh: "这不是本工作计划的模板（可能是往年或其他计划的模板），请使用市司法局本期下发的模板重新填报"}
 	}
-	u, ok := c.p.Registry.ByID(m.UnitID)
+	u, ok := c.y.Registry.ByID(m.UnitID)
 	if !ok {
 		return nil, &store.Rejection{Column: plan.FieldUnit.Header(), Value: m.UnitID, Code: string(plan.ReasonUnit),
 			Reason:   fmt.Sprintf("the template's unit %s (%s) is not in the registry", m.UnitID, m.UnitName),
 			ReasonZh: "模板中的单位“" + m.UnitID + "”不在单位名录中，请使用市司法局下发的模板"}
 	}
-	p := plan.Period(m.Period)
 	switch {
-	case p.Year() != c.year:
+	case p.Year() != of.Catalog.Year:
 		return nil, &store.Rejection{Column: plan.FieldPeriod.Header(), Value: m.Period, Code: string(plan.ReasonWrongPeriod),
-			Reason:   fmt.Sprintf("a template for %s, outside the plan year %d", m.Period, c.year),
+			Reason:   fmt.Sprintf("a template for %s, outside the plan year %d", m.Period, of.Catalog.Year),
 			ReasonZh: fmt.Sprintf("这是%s的模板，不在本计划年度内，请使用本期下发的模板重新填报", p.Name())}
 	case c.period != "" && p != c.period:
 		return nil, &store.Rejection{Column: plan.FieldPeriod.Header(), Value: m.Period, Code: string(plan.ReasonWrongPeriod),
@@ -102,7 +108,7 @@ func (t *templateFile) force(l *layout, sheet string, rows [][]string) {
 // checkAssigned rejects a template row on a task the template's unit is not assigned: the
 // template listed only its own tasks, so the row was added or changed by hand.
 func (t *templateFile) checkAssigned(c *checker, l *layout, cells []string, rec *record, probs []problem) []problem {
-	if rec.taskNo == 0 || c.assigned[assignKey{int(rec.taskNo), t.unit.ID}] {
+	if rec.taskNo == 0 || c.assigned[assignKey{plan.Period(t.meta.Period).Year(), int(rec.taskNo), t.unit.ID}] {
 		return probs
 	}
 	raw := ""

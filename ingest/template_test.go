@@ -49,7 +49,7 @@ func TestTemplateRecognised(t *testing.T) {
 	dir := t.TempDir()
 	writeTemplate(t, p, p.SHA256, "东阿县", "2021Q2", filepath.Join(dir, "新建 Microsoft Excel 工作表.xlsx"), someEntries)
 	db := openDB(t)
-	sum, err := Ingest(context.Background(), db, p, []string{dir}, Options{Period: "2021Q2"})
+	sum, err := Ingest(context.Background(), db, plan.Only(p), []string{dir}, Options{Period: "2021Q2"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestTemplateRefused(t *testing.T) {
 	writeTemplate(t, p, p.SHA256, "冠县", "2021Q1", filepath.Join(dir, "冠县.xlsx"), someEntries)
 	writeTemplate(t, p, p.SHA256, "莘县", "2021Q2", filepath.Join(dir, "莘县.xlsx"), someEntries)
 	db := openDB(t)
-	sum, err := Ingest(context.Background(), db, p, []string{dir}, Options{Period: "2021Q2"})
+	sum, err := Ingest(context.Background(), db, plan.Only(p), []string{dir}, Options{Period: "2021Q2"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,11 +100,11 @@ func TestTemplateRefused(t *testing.T) {
 
 	// Without --period, a template of any quarter of the plan year is taken.
 	db2 := openDB(t)
-	sum, err = Ingest(context.Background(), db2, p, []string{filepath.Join(dir, "冠县.xlsx")}, Options{})
+	sum, err = Ingest(context.Background(), db2, plan.Only(p), []string{filepath.Join(dir, "冠县.xlsx")}, Options{})
 	if err != nil || sum.Accepted != 2 {
 		t.Errorf("Q1 template without a period: %v\n%s", err, summaryText(sum))
 	}
-	if _, err := Ingest(context.Background(), db2, p, []string{dir}, Options{Period: "2020Q4"}); err == nil || !strings.Contains(err.Error(), "want a quarter of the plan year 2021") {
+	if _, err := Ingest(context.Background(), db2, plan.Only(p), []string{dir}, Options{Period: "2020Q4"}); err == nil || !strings.Contains(err.Error(), "want a quarter of a plan year (2021)") {
 		t.Errorf("a period outside the plan year: %v", err)
 	}
 }
@@ -132,7 +132,7 @@ func TestTemplateDamaged(t *testing.T) {
 	wb.Close()
 	os.Remove(path)
 	db := openDB(t)
-	sum, err := Ingest(context.Background(), db, p, []string{dir}, Options{})
+	sum, err := Ingest(context.Background(), db, plan.Only(p), []string{dir}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,9 +155,9 @@ func TestReasonChinese(t *testing.T) {
 		{"three problems", "东阿县,2021Q2,1,搞定了,120,7月5日", "bad_status",
 			"「完成状态」“搞定了”不是规定用语，请从下拉列表选择：未启动、推进中、基本完成、已完成；「完成进度（%）」“120”超出0–100的范围；「填报日期」“7月5日”无法识别，请写成“2021-07-05”或“2021年7月5日”"},
 		{"misspelt unit", "东阿具,2021Q2,1,推进中,50,2021-07-05", "unknown_unit", "「填报单位」“东阿具”不在单位名录中，请填写单位全称（是否为“东阿县”？）"},
-		{"unknown task", "东阿县,2021Q2,99,推进中,50,2021-07-05", "unknown_task", "「任务序号」“99”不在工作计划中（计划共第1–31项任务）"},
+		{"unknown task", "东阿县,2021Q2,99,推进中,50,2021-07-05", "unknown_task", "「任务序号」“99”不在2021年工作计划中（计划共第1–31项任务）"},
 		{"missing period", "东阿县,,1,推进中,50,2021-07-05", "bad_period", "「报告期」未填写"},
-		{"period of another year", "东阿县,2020Q4,1,推进中,50,2021-07-05", "bad_period", "「报告期」“2020Q4”不在本计划年度内"},
+		{"period of a year without a plan", "东阿县,2020Q4,1,推进中,50,2021-07-05", "no_plan_for_year", "「报告期」“2020Q4”所在的2020年没有工作计划（现有2021年的计划）"},
 		{"no such month", "东阿县,2021-13,1,推进中,50,2021-07-05", "bad_period", "「报告期」“2021-13”的月份不存在"},
 		{"negative count", "东阿县,2021Q2,1,推进中,50,2021-07-05,-2", "bad_achieved", "「完成数量」“-2”不能为负数"},
 	} {
@@ -168,7 +168,7 @@ func TestReasonChinese(t *testing.T) {
 			}
 			path := writeFile(t, t.TempDir(), "r.csv", h+c.row+"\n")
 			db := openDB(t)
-			if _, err := Ingest(context.Background(), db, p, []string{path}, Options{}); err != nil {
+			if _, err := Ingest(context.Background(), db, plan.Only(p), []string{path}, Options{}); err != nil {
 				t.Fatal(err)
 			}
 			got := testkit.QueryCSV(t, db.DB, `SELECT reason_code, reason_zh FROM rejected_rows`)

@@ -32,28 +32,29 @@ type record struct {
 	row                      int32
 }
 
-// checker validates rows against a plan. It is read-only after newChecker, so workers
-// share it.
+// checker validates rows against the plans of the database, each report against the plan
+// of its period's year. It is read-only after newChecker, so workers share it.
 type checker struct {
-	p        *plan.Bundle
+	y        *plan.Years
 	dicts    *dicts
-	year     int
 	period   plan.Period // Options.Period: the period templates must be for, "" for any
 	assigned map[assignKey]bool
 	names    []string // every unit name and alias, for suggestions
 }
 
 type assignKey struct {
-	task int
-	unit string
+	year, task int
+	unit       string
 }
 
-func newChecker(p *plan.Bundle) *checker {
-	c := &checker{p: p, dicts: newDicts(p), year: p.Catalog.Year, assigned: map[assignKey]bool{}}
-	for _, a := range p.Assignments {
-		c.assigned[assignKey{a.Task, a.UnitID}] = true
+func newChecker(y *plan.Years) *checker {
+	c := &checker{y: y, dicts: newDicts(y), assigned: map[assignKey]bool{}}
+	for _, p := range y.Plans {
+		for _, a := range p.Assignments {
+			c.assigned[assignKey{p.Catalog.Year, a.Task, a.UnitID}] = true
+		}
 	}
-	for _, u := range p.Registry.Units {
+	for _, u := range y.Registry.Units {
 		c.names = append(c.names, u.Name)
 		c.names = append(c.names, u.Aliases...)
 	}
@@ -197,6 +198,10 @@ func (c *checker) check(l *layout, cells []string, sheet string, row int, m *mem
 		bad(plan.FieldPeriod, rawPeriod, p.err)
 	} else {
 		rec.period = p.v
+		// The task is one of the plan of the period's year.
+		if cat := c.y.Year(p.v.Year()).Catalog; rec.taskNo > 0 && cat.Task(int(rec.taskNo)) == nil {
+			bad(plan.FieldTaskNo, rawTask, unknownTask(p.v.Year(), len(cat.Tasks)))
+		}
 	}
 
 	rawStatus := get(plan.FieldStatus)
@@ -302,13 +307,12 @@ func sameParse[T comparable](cache map[string]parsed[T], a, b string, parse func
 
 // The normalizers in the form the memo caches.
 
+// parseTask reads a task number; whether the plan of the report's year has it is checked
+// once the period is known.
 func (c *checker) parseTask(s string) parsed[int] {
 	n, err := ParseTaskNo(s)
 	if err != nil {
 		return parsed[int]{err: asFault(err)}
-	}
-	if c.p.Catalog.Task(n) == nil {
-		return parsed[int]{ok: true, err: unknownTask(len(c.p.Catalog.Tasks))}
 	}
 	return parsed[int]{v: n, ok: true}
 }
@@ -317,7 +321,7 @@ func (c *checker) parseUnit(s string) parsed[*plan.Unit] {
 	if s == "" {
 		return parsed[*plan.Unit]{err: plan.Missing(plan.ReasonUnit)}
 	}
-	if u, ok := c.p.Registry.Lookup(s); ok {
+	if u, ok := c.y.Registry.Lookup(s); ok {
 		return parsed[*plan.Unit]{v: u, ok: true}
 	}
 	f := &plan.Fault{Reason: plan.ReasonUnit, Text: "unknown unit", Zh: "{col}{value}不在单位名录中，请填写单位全称"}
@@ -337,9 +341,8 @@ func (c *checker) parsePeriod(s string) parsed[plan.Period] {
 	if err != nil {
 		return parsed[plan.Period]{ok: true, err: asFault(err)}
 	}
-	if p.Year() != c.year {
-		return parsed[plan.Period]{v: p, ok: true, err: &plan.Fault{Reason: plan.ReasonPeriod,
-			Text: fmt.Sprintf("outside the plan year %d", c.year), Zh: "{col}{value}不在本计划年度内"}}
+	if c.y.Year(p.Year()) == nil {
+		return parsed[plan.Period]{v: p, ok: true, err: noPlan(p, c.y)}
 	}
 	return parsed[plan.Period]{v: p, ok: true}
 }
@@ -408,7 +411,7 @@ func (c *checker) flag(rec *record) {
 	if !rec.hasDate {
 		rec.flags = append(rec.flags, plan.FlagNoDate)
 	}
-	if !c.assigned[assignKey{int(rec.taskNo), rec.unitID}] {
+	if !c.assigned[assignKey{rec.period.Year(), int(rec.taskNo), rec.unitID}] {
 		rec.flags = append(rec.flags, plan.FlagUnassigned)
 	}
 }
@@ -429,7 +432,7 @@ func (c *checker) suggest(s string) (name, canonical string) {
 	if best == "" {
 		return "", ""
 	}
-	if u, ok := c.p.Registry.Lookup(best); ok {
+	if u, ok := c.y.Registry.Lookup(best); ok {
 		return best, u.Name
 	}
 	return best, best

@@ -29,13 +29,16 @@ type Bundle struct {
 	Assignments []Assignment
 	Problems    Problems
 	SHA256      string
+	// Sources are the files it was resolved from (plan, units, groups, related): a
+	// database keeps them, to check any year's reports against that year's plan.
+	Sources [4]Source
 }
 
 // Resolve parses a plan and expands it into assignments through the registry, the group
 // phrases and the 有关部门 mapping.
 func Resolve(planText, units, groups, related Source) *Bundle {
 	sum := sha256.Sum256(planText.Data)
-	b := &Bundle{SHA256: hex.EncodeToString(sum[:])}
+	b := &Bundle{SHA256: hex.EncodeToString(sum[:]), Sources: [4]Source{planText, units, groups, related}}
 	var probs Problems
 	b.Catalog, probs = Parse(planText.Name, planText.Data)
 	b.Problems = append(b.Problems, probs...)

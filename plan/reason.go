@@ -12,7 +12,8 @@ const (
 	ReasonTaskNo      Reason = "bad_task_no"         // missing or not a number
 	ReasonUnknownTask Reason = "unknown_task"        // not a task of the plan
 	ReasonUnit        Reason = "unknown_unit"        // missing or not in the registry
-	ReasonPeriod      Reason = "bad_period"          // missing, unreadable or outside the plan year
+	ReasonPeriod      Reason = "bad_period"          // missing or unreadable
+	ReasonNoPlan      Reason = "no_plan_for_year"    // a period of a year the database has no plan for
 	ReasonStatus      Reason = "bad_status"          // missing or not a status word
 	ReasonProgress    Reason = "bad_progress"        // not a percentage in 0–100
 	ReasonAchieved    Reason = "bad_achieved"        // not a non-negative count
@@ -29,14 +30,14 @@ const (
 )
 
 // Reasons are every reason, in the order pages list them when counts are equal.
-var Reasons = []Reason{ReasonFile, ReasonTaskNo, ReasonUnknownTask, ReasonUnit, ReasonPeriod, ReasonStatus, ReasonProgress,
+var Reasons = []Reason{ReasonFile, ReasonTaskNo, ReasonUnknownTask, ReasonUnit, ReasonPeriod, ReasonNoPlan, ReasonStatus, ReasonProgress,
 	ReasonAchieved, ReasonDate, ReasonDuplicate, ReasonNotObject, ReasonConflict, ReasonExtraFields, ReasonSwallowed,
 	ReasonWrongPlan, ReasonWrongPeriod, ReasonNotAssigned}
 
 // reasonLabels name each reason in a table cell.
 var reasonLabels = map[Reason]string{
 	ReasonFile: "文件无法读取", ReasonTaskNo: "任务序号有误", ReasonUnknownTask: "任务序号不在计划中", ReasonUnit: "填报单位不明",
-	ReasonPeriod: "报告期有误", ReasonStatus: "完成状态有误", ReasonProgress: "完成进度有误", ReasonAchieved: "完成数量有误",
+	ReasonPeriod: "报告期有误", ReasonNoPlan: "该年度没有工作计划", ReasonStatus: "完成状态有误", ReasonProgress: "完成进度有误", ReasonAchieved: "完成数量有误",
 	ReasonDate: "填报日期有误", ReasonDuplicate: "重复字段", ReasonNotObject: "格式有误",
 	ReasonConflict: "同一栏目的两列不一致", ReasonExtraFields: "多出的栏目", ReasonSwallowed: "引号未闭合",
 	ReasonWrongPlan: "非本计划的模板", ReasonWrongPeriod: "非本期的模板", ReasonNotAssigned: "非本单位的分工任务",

@@ -60,7 +60,7 @@ type Options struct {
 // do, from the file alone.
 func Write(ctx context.Context, db *sql.DB, ins []Input, opt Options) error {
 	var title string
-	if err := db.QueryRowContext(ctx, "SELECT coalesce(max(title), '') FROM plan").Scan(&title); err != nil {
+	if err := db.QueryRowContext(ctx, "SELECT coalesce(arg_max(title, year), '') FROM plans").Scan(&title); err != nil {
 		return fmt.Errorf("receipts: %w", err)
 	}
 	rs := make([]*receipt, len(ins))
@@ -333,9 +333,10 @@ func missingAll(ctx context.Context, db *sql.DB, pairs [][][2]string) (map[[2]st
 		SELECT p.unit_id, p.period, mt.unit_name, miss.task_no, a.role, t.task_text, s.section_no, s.section_title
 		FROM pairs p JOIN mt USING (unit_id, period)
 		LEFT JOIN miss USING (unit_id, period)
-		LEFT JOIN assignments a ON a.unit_id = p.unit_id AND a.task_no = miss.task_no
-		LEFT JOIN tasks t ON t.task_no = miss.task_no
-		LEFT JOIN sections s ON s.section_no = t.section_no
+		LEFT JOIN periods pe ON pe.period::VARCHAR = p.period
+		LEFT JOIN assignments a ON a.plan_year = pe.plan_year AND a.unit_id = p.unit_id AND a.task_no = miss.task_no
+		LEFT JOIN tasks t ON t.plan_year = pe.plan_year AND t.task_no = miss.task_no
+		LEFT JOIN sections s ON s.plan_year = pe.plan_year AND s.section_no = t.section_no
 		ORDER BY p.unit_id, p.period, miss.task_no`, []any{units, periods, latest}, func(rows *sql.Rows) error {
 		var k [2]string
 		var name string

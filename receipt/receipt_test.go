@@ -14,6 +14,7 @@ import (
 
 	"plantrack/ingest"
 	"plantrack/internal/testkit"
+	"plantrack/plan"
 	"plantrack/store"
 	"plantrack/transform"
 )
@@ -69,7 +70,7 @@ func TestReceipts(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	sum, err := ingest.Ingest(context.Background(), db, p, []string{in}, ingest.Options{})
+	sum, err := ingest.Ingest(context.Background(), db, plan.Only(p), []string{in}, ingest.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"plantrack/plan"
@@ -132,7 +133,7 @@ func Load(ctx context.Context, db *sql.DB, period, buildDate string) (*Data, err
 	at := func(view string) string { return fmt.Sprintf("%s_at('%s')", view, period) }
 	q := &querier{ctx: ctx, db: db}
 
-	q.row(`SELECT title, year FROM plan`, &d.Title, &d.Year)
+	q.row(`SELECT title, year FROM plans WHERE year = `+strconv.Itoa(plan.Period(period).Year()), &d.Title, &d.Year)
 	if buildDate == "" {
 		q.row(`SELECT coalesce(max(submitted_on)::VARCHAR, '') FROM submissions`, &buildDate)
 	}
@@ -182,7 +183,7 @@ func Load(ctx context.Context, db *sql.DB, period, buildDate string) (*Data, err
 		d.Sections = append(d.Sections, sec)
 		return nil
 	})
-	q.each(`SELECT period::VARCHAR, completion_rate, avg_progress, coverage FROM completion_trend WHERE period <= '`+period+`'`, func(s scanner) error {
+	q.each(`SELECT period::VARCHAR, completion_rate, avg_progress, coverage FROM completion_trend WHERE period <= '`+period+`' AND plan_year = `+strconv.Itoa(plan.Period(period).Year()), func(s scanner) error {
 		var t Trend
 		err := s.Scan(&t.Period, &t.Rate, &t.AvgProgress, &t.Coverage)
 		d.Trend = append(d.Trend, t)

@@ -26,21 +26,21 @@ import (
 //	task 2 (part 1, target ≥2 次检查): 市司法局 lead; 甲县 responsible
 //	task 3 (part 2): 市司法局 lead; 乙县, 市编办 responsible
 var fixtureSQL = []string{
-	`INSERT INTO plan (title, year, source_file, sha256) VALUES ('测试市2021年工作计划', 2021, 'plan.txt', 'fixture')`,
-	`INSERT INTO sections (section_no, section_title) VALUES (1, '甲部分'), (2, '乙部分')`,
-	`INSERT INTO tasks (task_no, section_no, label, task_text, lead_units, responsible, target_what, target_min, target_unit) VALUES
-		(1, 1, '1', '任务一。', ['市司法局'], ['各县(市、区)人民政府'], NULL, NULL, NULL),
-		(2, 1, '2', '年内至少开展2次检查。', ['市司法局'], ['甲县'], '检查', 2, '次'),
-		(3, 2, '3', '任务三。', ['市司法局'], ['乙县', '市编办'], NULL, NULL, NULL)`,
+	`INSERT INTO plans (plan_id, year, title, source_file) VALUES ('fixture', 2021, '测试市2021年工作计划', 'plan.txt')`,
+	`INSERT INTO sections (plan_year, section_no, section_title) VALUES (2021, 1, '甲部分'), (2021, 2, '乙部分')`,
+	`INSERT INTO tasks (plan_year, task_no, section_no, label, task_text, lead_units, responsible, target_what, target_min, target_unit) VALUES
+		(2021, 1, 1, '1', '任务一。', ['市司法局'], ['各县(市、区)人民政府'], NULL, NULL, NULL),
+		(2021, 2, 1, '2', '年内至少开展2次检查。', ['市司法局'], ['甲县'], '检查', 2, '次'),
+		(2021, 3, 2, '3', '任务三。', ['市司法局'], ['乙县', '市编办'], NULL, NULL, NULL)`,
 	`INSERT INTO units (unit_id, unit_name, unit_kind, aliases, sort_order) VALUES
 		('a', '甲县', 'county', [], 1),
 		('b', '乙县', 'county', ['乙县人民政府'], 2),
 		('justice', '市司法局', 'department', [], 3),
 		('office', '市编办', 'other', [], 4)`,
-	`INSERT INTO assignments (task_no, unit_id, role, via) VALUES
-		(1, 'justice', 'lead', '市司法局'), (1, 'a', 'responsible', '各县(市、区)人民政府'), (1, 'b', 'responsible', '各县(市、区)人民政府'),
-		(2, 'justice', 'lead', '市司法局'), (2, 'a', 'responsible', '甲县'),
-		(3, 'justice', 'lead', '市司法局'), (3, 'b', 'responsible', '乙县'), (3, 'office', 'responsible', '市编办')`,
+	`INSERT INTO assignments (plan_year, task_no, unit_id, role, via) VALUES
+		(2021, 1, 'justice', 'lead', '市司法局'), (2021, 1, 'a', 'responsible', '各县(市、区)人民政府'), (2021, 1, 'b', 'responsible', '各县(市、区)人民政府'),
+		(2021, 2, 'justice', 'lead', '市司法局'), (2021, 2, 'a', 'responsible', '甲县'),
+		(2021, 3, 'justice', 'lead', '市司法局'), (2021, 3, 'b', 'responsible', '乙县'), (2021, 3, 'office', 'responsible', '市编办')`,
 	`INSERT INTO ingest_batches (batch_id, started_at, finished_at, files, rows_read, accepted, rejected, superseded, duplicates, skipped_rows) VALUES
 		(1, TIMESTAMP '2021-04-06 09:00:00', TIMESTAMP '2021-04-06 09:00:01', 1, 1, 1, 0, 0, 0, 0),
 		(2, TIMESTAMP '2021-07-16 09:00:00', TIMESTAMP '2021-07-16 09:00:01', 3, 12, 7, 5, 0, 0, 0)`,

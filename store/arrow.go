@@ -73,6 +73,7 @@ var (
 		{Name: "sort_order", Type: arrow.PrimitiveTypes.Int32},
 	}, nil)
 	assignmentsSchema = arrow.NewSchema([]arrow.Field{
+		{Name: "plan_year", Type: arrow.PrimitiveTypes.Int32},
 		{Name: "task_no", Type: arrow.PrimitiveTypes.Int32}, {Name: "unit_id", Type: arrow.BinaryTypes.String},
 		{Name: "role", Type: arrow.BinaryTypes.String}, {Name: "via", Type: arrow.BinaryTypes.String},
 	}, nil)

@@ -15,27 +15,15 @@ import (
 	"plantrack/plan"
 )
 
-// SaveCatalog replaces the plan tables (plan, sections, tasks, units, assignments) with
-// the plan this batch was checked against, so the database and its submissions always
-// agree. A database holds one plan: another plan's title or year is refused.
-func (b *Batch) SaveCatalog(p *plan.Bundle) error {
+// SaveCatalog replaces the plan tables (plans, plan_sources, sections, tasks, units,
+// assignments) with the plans this batch was checked against, every year's, so the
+// database and its submissions always agree.
+func (b *Batch) SaveCatalog(y *plan.Years) error {
 	conn := b.conn
-	c := p.Catalog
-	rows, err := conn.query("SELECT title, year FROM plan")
-	if err != nil {
-		return err
-	}
-	if len(rows) > 0 {
-		title, _ := rows[0][0].(string)
-		year, _ := rows[0][1].(int32)
-		if title != c.Title || int(year) != c.Year {
-			return fmt.Errorf("the database holds the plan %s (%d), not %s (%d): use another --db for another plan", title, year, c.Title, c.Year)
-		}
-	}
 	// Rewriting a province's catalog (hundreds of thousands of assignments) on every
 	// batch would cost more than the batch: it is rewritten only when it changed.
-	fp := catalogPrint(p)
-	rows, err = conn.query("SELECT fingerprint FROM catalog_state")
+	fp := catalogPrint(y)
+	rows, err := conn.query("SELECT fingerprint FROM catalog_state")
 	if err != nil {
 		return err
 	}
@@ -45,7 +33,11 @@ func (b *Batch) SaveCatalog(p *plan.Bundle) error {
 		if err != nil {
 			return err
 		}
-		if n[0][0].(int64) == int64(len(p.Registry.Units)) && n[0][1].(int64) == int64(len(p.Assignments)) {
+		assigned := 0
+		for _, p := range y.Plans {
+			assigned += len(p.Assignments)
+		}
+		if n[0][0].(int64) == int64(len(y.Registry.Units)) && n[0][1].(int64) == int64(assigned) {
 			return nil
 		}
 	}
@@ -60,19 +52,31 @@ func (b *Batch) SaveCatalog(p *plan.Bundle) error {
 		cols  int
 		rows  [][]any
 	}{
-		{"plan", 4, [][]any{{c.Title, c.Year, c.File, p.SHA256}}},
-		{"sections", 2, nil},
-		{"tasks", 9, nil},
+		{"plans", 4, nil},
+		{"plan_sources", 4, nil},
+		{"sections", 3, nil},
+		{"tasks", 10, nil},
 	}
-	for _, s := range c.Sections {
-		stmts[1].rows = append(stmts[1].rows, []any{s.No, s.Title})
-	}
-	for _, t := range c.Tasks {
-		var what, least, unit any // NULL when the task has no numeric target
-		if len(t.Targets) > 0 {
-			what, least, unit = t.Targets[0].What, float64(t.Targets[0].Min), t.Targets[0].Unit
+	for _, p := range y.Plans {
+		c := p.Catalog
+		stmts[0].rows = append(stmts[0].rows, []any{p.SHA256, c.Year, c.Title, c.File})
+		for i, role := range []string{"plan", "units", "groups", "related"} {
+			var data any // NULL: no such file
+			if p.Sources[i].Data != nil {
+				data = p.Sources[i].Data
+			}
+			stmts[1].rows = append(stmts[1].rows, []any{c.Year, role, p.Sources[i].Name, data})
 		}
-		stmts[2].rows = append(stmts[2].rows, []any{t.No, t.Section, t.Label, t.Text, jsonList(t.Lead), jsonList(t.Responsible), what, least, unit})
+		for _, s := range c.Sections {
+			stmts[2].rows = append(stmts[2].rows, []any{c.Year, s.No, s.Title})
+		}
+		for _, t := range c.Tasks {
+			var what, least, unit any // NULL when the task has no numeric target
+			if len(t.Targets) > 0 {
+				what, least, unit = t.Targets[0].What, float64(t.Targets[0].Min), t.Targets[0].Unit
+			}
+			stmts[3].rows = append(stmts[3].rows, []any{c.Year, t.No, t.Section, t.Label, t.Text, jsonList(t.Lead), jsonList(t.Responsible), what, least, unit})
+		}
 	}
 	for _, s := range stmts {
 		if err := conn.exec("DELETE FROM " + s.table); err != nil {
@@ -85,7 +89,7 @@ func (b *Batch) SaveCatalog(p *plan.Bundle) error {
 	// Units and assignments run to tens of thousands in a province: they go as Arrow.
 	units := array.NewRecordBuilder(memory.DefaultAllocator, unitsSchema)
 	defer units.Release()
-	for _, u := range p.Registry.Units {
+	for _, u := range y.Registry.Units {
 		units.Field(0).(*array.StringBuilder).Append(u.ID)
 		units.Field(1).(*array.StringBuilder).Append(u.Name)
 		units.Field(2).(*array.StringBuilder).Append(u.Kind)
@@ -101,17 +105,20 @@ func (b *Batch) SaveCatalog(p *plan.Bundle) error {
 	}
 	as := array.NewRecordBuilder(memory.DefaultAllocator, assignmentsSchema)
 	defer as.Release()
-	for _, a := range p.Assignments {
-		as.Field(0).(*array.Int32Builder).Append(int32(a.Task))
-		as.Field(1).(*array.StringBuilder).Append(a.UnitID)
-		as.Field(2).(*array.StringBuilder).Append(a.Role)
-		as.Field(3).(*array.StringBuilder).Append(a.Via)
+	for _, p := range y.Plans {
+		for _, a := range p.Assignments {
+			as.Field(0).(*array.Int32Builder).Append(int32(p.Catalog.Year))
+			as.Field(1).(*array.Int32Builder).Append(int32(a.Task))
+			as.Field(2).(*array.StringBuilder).Append(a.UnitID)
+			as.Field(3).(*array.StringBuilder).Append(a.Role)
+			as.Field(4).(*array.StringBuilder).Append(a.Via)
+		}
 	}
 	return b.replaceArrow("assignments", as)
 }
 
 // catalogPrint is a SHA-256 of everything saveCatalog writes.
-func catalogPrint(p *plan.Bundle) string {
+func catalogPrint(y *plan.Years) string {
 	h := sha256.New()
 	put := func(vals ...string) {
 		for _, v := range vals {
@@ -120,22 +127,28 @@ func catalogPrint(p *plan.Bundle) string {
 		}
 		h.Write([]byte{'\n'})
 	}
-	c := p.Catalog
-	put("plan", c.Title, strconv.Itoa(c.Year), c.File, p.SHA256)
-	for _, s := range c.Sections {
-		put("section", strconv.Itoa(s.No), s.Title)
-	}
-	for _, t := range c.Tasks {
-		put("task", strconv.Itoa(t.No), strconv.Itoa(t.Section), t.Label, t.Text, strings.Join(t.Lead, "\x01"), strings.Join(t.Responsible, "\x01"))
-		for _, g := range t.Targets[:min(1, len(t.Targets))] {
-			put("target", g.What, strconv.Itoa(g.Min), g.Unit)
+	for _, p := range y.Plans {
+		c := p.Catalog
+		put("plan", c.Title, strconv.Itoa(c.Year), c.File, p.SHA256)
+		for _, src := range p.Sources {
+			put("source", src.Name, strconv.Itoa(len(src.Data)))
+			h.Write(src.Data)
+		}
+		for _, s := range c.Sections {
+			put("section", strconv.Itoa(s.No), s.Title)
+		}
+		for _, t := range c.Tasks {
+			put("task", strconv.Itoa(t.No), strconv.Itoa(t.Section), t.Label, t.Text, strings.Join(t.Lead, "\x01"), strings.Join(t.Responsible, "\x01"))
+			for _, g := range t.Targets[:min(1, len(t.Targets))] {
+				put("target", g.What, strconv.Itoa(g.Min), g.Unit)
+			}
+		}
+		for _, a := range p.Assignments {
+			put("assignment", strconv.Itoa(a.Task), a.UnitID, a.Role, a.Via)
 		}
 	}
-	for _, u := range p.Registry.Units {
+	for _, u := range y.Registry.Units {
 		put("unit", u.ID, u.Name, u.Kind, strings.Join(u.Aliases, "\x01"), strconv.Itoa(u.Order))
-	}
-	for _, a := range p.Assignments {
-		put("assignment", strconv.Itoa(a.Task), a.UnitID, a.Role, a.Via)
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }

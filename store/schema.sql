@@ -1,19 +1,32 @@
 -- The database contract (DESIGN.md "Database contract"). Tables only: the metrics views are
 -- the SQL models of package transform. Statements are idempotent: they run on every open.
 
--- The plan catalog, replaced by each ingest from the plan it was given.
-CREATE TABLE IF NOT EXISTS plan (
+-- The plan catalog: every year's plan (one a year), rewritten by an ingest when a plan is
+-- added or replaced. sections, tasks and assignments are the plan of their plan_year; a
+-- report is counted against the plan of its period's year.
+CREATE TABLE IF NOT EXISTS plans (
+    plan_id     VARCHAR NOT NULL,  -- SHA-256 of the plan text: names the plan in templates
+    year        INTEGER NOT NULL,  -- one plan a year
     title       VARCHAR NOT NULL,
-    year        INTEGER NOT NULL,
-    source_file VARCHAR NOT NULL,
-    sha256      VARCHAR NOT NULL   -- of the plan text: identifies the plan in templates
+    source_file VARCHAR NOT NULL
+);
+-- The files each year's plan was resolved from (plan text, units, groups, related), so
+-- that reports of any year are checked against their year's plan.
+CREATE TABLE IF NOT EXISTS plan_sources (
+    plan_year INTEGER NOT NULL,
+    role      VARCHAR NOT NULL,    -- plan | units | groups | related
+    name      VARCHAR NOT NULL,
+    data      BLOB                 -- NULL: no such file (a plan without a related mapping)
 );
 CREATE TABLE IF NOT EXISTS sections (
-    section_no    INTEGER PRIMARY KEY,
-    section_title VARCHAR NOT NULL
+    plan_year     INTEGER NOT NULL,
+    section_no    INTEGER NOT NULL,
+    section_title VARCHAR NOT NULL,
+    PRIMARY KEY (plan_year, section_no)
 );
 CREATE TABLE IF NOT EXISTS tasks (
-    task_no      INTEGER PRIMARY KEY,
+    plan_year    INTEGER NOT NULL,
+    task_no      INTEGER NOT NULL,
     section_no   INTEGER NOT NULL,
     label        VARCHAR NOT NULL,
     task_text    VARCHAR NOT NULL,
@@ -21,11 +34,12 @@ CREATE TABLE IF NOT EXISTS tasks (
     responsible  VARCHAR[] NOT NULL,  -- the plan's phrases
     target_what  VARCHAR,             -- the first numeric target, if any:
     target_min   DOUBLE,              -- achieved >= target_min counts as completed
-    target_unit  VARCHAR
+    target_unit  VARCHAR,
+    PRIMARY KEY (plan_year, task_no)
 );
 -- No keys on units and assignments: a province has hundreds of thousands of assignments,
 -- and an index on them made each batch's catalog check slow. The plan package guarantees
--- one row per unit and per (task, unit).
+-- one row per unit (of every plan year's registry) and per (plan year, task, unit).
 CREATE TABLE IF NOT EXISTS units (
     unit_id    VARCHAR NOT NULL,
     unit_name  VARCHAR NOT NULL,
@@ -34,6 +48,7 @@ CREATE TABLE IF NOT EXISTS units (
     sort_order INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS assignments (
+    plan_year INTEGER NOT NULL,
     task_no INTEGER NOT NULL,
     unit_id VARCHAR NOT NULL,
     role    VARCHAR NOT NULL,   -- lead | responsible

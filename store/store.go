@@ -74,6 +74,10 @@ func open(ctx context.Context, path string, readOnly bool) (*DB, error) {
 		return nil, openError(path, err)
 	}
 	if !readOnly {
+		if err := migrate(ctx, db); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
 		if _, err := db.ExecContext(ctx, schema); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("create tables in %s: %w", path, err)

@@ -164,7 +164,7 @@ func TestBatch(t *testing.T) {
 			if b.ID != 1 {
 				t.Errorf("first batch numbered %d", b.ID)
 			}
-			if err := b.SaveCatalog(p); err != nil {
+			if err := b.SaveCatalog(plan.Only(p)); err != nil {
 				t.Fatal(err)
 			}
 			// A small file's rows through the shared INSERT, a big one's through its own.

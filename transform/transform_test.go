@@ -86,7 +86,7 @@ func ingestInto(t *testing.T, p *plan.Bundle, paths ...string) *store.DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if _, err := ingest.Ingest(context.Background(), db, p, paths, ingest.Options{}); err != nil {
+	if _, err := ingest.Ingest(context.Background(), db, plan.Only(p), paths, ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := Apply(context.Background(), db); err != nil {

@@ -1,7 +1,8 @@
 -- assignment_status: every assignment's state at a period P: the standing report of the
 -- latest period up to P (DESIGN.md "Metrics"). An assignment with no report up to P has
 -- status no_report, is not completed, and counts as progress 0.
--- assignment_history holds it for every quarter of the plan year; assignment_status_at(P)
+-- assignment_history holds it for every quarter of every plan year (the assignments of that
+-- year's plan, plan_year); assignment_status_at(P)
 -- asks for one; the view assignment_status is at latest_period().
 -- Stored (assignment_history_stored), sorted by quarter so asking for one reads only its
 -- rows; the view refuses the stored rows if submissions changed since.
@@ -10,12 +11,12 @@ WITH standing AS (
     -- the report that stands for each (unit, task, period)
     SELECT * FROM reports_stored WHERE version = 1
 ), grid AS (
-    SELECT pe.period AS at_period, a.task_no, a.unit_id, a.role
-    FROM periods pe CROSS JOIN assignments a
+    SELECT pe.period AS at_period, a.plan_year, a.task_no, a.unit_id, a.role
+    FROM periods pe JOIN assignments a ON a.plan_year = pe.plan_year
 )
 -- An ASOF join finds, for each quarter, the latest standing report up to it, by sorting
 -- rather than by pairing every quarter with every earlier report.
-SELECT g.at_period,
+SELECT g.at_period, g.plan_year,
        g.task_no, t.section_no, g.unit_id, u.unit_name, u.unit_kind, u.sort_order, g.role,
        r.period                            AS report_period,
        r.period IS NOT NULL                AS has_report,
@@ -28,9 +29,9 @@ SELECT g.at_period,
        r.notes,
        r.submitted_on, r.batch_id, r.source_file, r.source_sheet, r.source_row
 FROM grid g
-JOIN tasks t USING (task_no)
+JOIN tasks t ON t.plan_year = g.plan_year AND t.task_no = g.task_no
 JOIN units u USING (unit_id)
-ASOF LEFT JOIN standing r ON r.unit_id = g.unit_id AND r.task_no = g.task_no AND g.at_period >= r.period
+ASOF LEFT JOIN standing r ON r.plan_year = g.plan_year AND r.unit_id = g.unit_id AND r.task_no = g.task_no AND g.at_period >= r.period
 ORDER BY g.at_period, u.sort_order, g.task_no;
 
 CREATE OR REPLACE VIEW assignment_history AS SELECT * FROM assignment_history_stored WHERE models_fresh();

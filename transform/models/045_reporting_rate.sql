@@ -20,7 +20,7 @@ SELECT u.unit_id, u.unit_name, u.unit_kind, pe.period,
        min(u.sort_order)                           AS sort_order
 FROM assignments a
 JOIN units u USING (unit_id)
-CROSS JOIN periods pe
+JOIN periods pe ON pe.plan_year = a.plan_year
 LEFT JOIN firsts f ON f.unit_id = a.unit_id AND f.task_no = a.task_no AND f.period = pe.period
 WHERE pe.period <= p::period
 GROUP BY u.unit_id, u.unit_name, u.unit_kind, pe.period

@@ -16,7 +16,7 @@ SELECT u.unit_id, u.unit_name, u.unit_kind, pe.period,
        min(u.sort_order)                                             AS sort_order
 FROM assignments a
 JOIN units u USING (unit_id)
-CROSS JOIN periods pe
+JOIN periods pe ON pe.plan_year = a.plan_year
 LEFT JOIN reported r ON r.unit_id = a.unit_id AND r.task_no = a.task_no AND r.period = pe.period
 WHERE pe.period <= p::period
 GROUP BY u.unit_id, u.unit_name, u.unit_kind, pe.period

@@ -9,7 +9,7 @@ SELECT s.section_no, s.section_title,
        avg(st.progress_pct)                             AS avg_progress,
        count(*) FILTER (WHERE st.reported_in_period) / count(*) AS coverage
 FROM assignment_status_at(p) st
-JOIN sections s USING (section_no)
+JOIN sections s ON s.plan_year = st.plan_year AND s.section_no = st.section_no
 GROUP BY ALL
 ORDER BY s.section_no;
 

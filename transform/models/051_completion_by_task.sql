@@ -10,7 +10,7 @@ SELECT t.task_no, t.section_no, t.task_text, t.lead_units, t.target_what, t.targ
        count(*) FILTER (WHERE st.reported_in_period) / count(*) AS coverage,
        coalesce(list(st.unit_name ORDER BY st.sort_order) FILTER (WHERE NOT st.completed), []) AS lagging_units
 FROM assignment_status_at(p) st
-JOIN tasks t USING (task_no)
+JOIN tasks t ON t.plan_year = st.plan_year AND t.task_no = st.task_no
 GROUP BY ALL
 ORDER BY t.task_no;
 

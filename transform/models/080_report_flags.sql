@@ -9,7 +9,7 @@ FROM submissions
 UNION ALL
 SELECT unit_id, unit_name, task_no, period, 'progress_backwards', progress_pct,
        batch_id, source_file, source_sheet, source_row
-FROM (SELECT *, max(progress_pct) OVER (PARTITION BY unit_id, task_no ORDER BY period
+FROM (SELECT *, max(progress_pct) OVER (PARTITION BY plan_year, unit_id, task_no ORDER BY period
                                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
       FROM reports WHERE version = 1)
 WHERE progress_pct < before
