@@ -168,7 +168,7 @@ func Assign(c *Catalog, reg *Registry, groups *Groups, rel *Related) ([]Assignme
 		var leads []*Unit
 		t.Lead = []string{}
 		for _, ph := range t.LeadPhrases {
-			u, ok := reg.Lookup(ph)
+			u, ok := lookupUnit(reg, ph)
 			if !ok {
 				problem(Error, t, "lead unit %q is not in the unit registry: add it, or add it as an alias of its unit, in %s", ph, reg.File)
 				continue
@@ -180,11 +180,16 @@ func Assign(c *Catalog, reg *Registry, groups *Groups, rel *Related) ([]Assignme
 			assign(t, u, RoleLead, ph)
 		}
 		for _, ph := range t.Responsible {
-			if grp, ok := groups.Lookup(ph); ok {
+			if grp, ok := resolvePhrase(reg, groups, ph); ok {
+				n := 0
 				for _, kind := range grp.Kinds {
 					for _, u := range reg.OfKind(kind) {
 						assign(t, u, RoleResponsible, ph)
+						n++
 					}
+				}
+				if n == 0 && len(grp.Kinds) > 0 && !grp.Related {
+					problem(Error, t, "responsible %q stands for every unit of kind %s, and %s lists none: add them (a county's plan lists its towns, kind town)", ph, strings.Join(grp.Kinds, ", "), reg.File)
 				}
 				if grp.Related {
 					usedRelated[t.No] = true
@@ -201,7 +206,7 @@ func Assign(c *Catalog, reg *Registry, groups *Groups, rel *Related) ([]Assignme
 				}
 				continue
 			}
-			if u, ok := reg.Lookup(ph); ok {
+			if u, ok := lookupUnit(reg, ph); ok {
 				assign(t, u, RoleResponsible, ph)
 				continue
 			}
@@ -222,6 +227,57 @@ func Assign(c *Catalog, reg *Registry, groups *Groups, rel *Related) ([]Assignme
 
 	flush()
 	return out, probs
+}
+
+// resolvePhrase finds the group a responsible phrase names: the phrase itself, or, when
+// neither it nor a unit of that name is known, the phrase without its bracketed tail
+// (各乡镇人民政府（街道办事处） → 各乡镇人民政府).
+func resolvePhrase(reg *Registry, groups *Groups, ph string) (Group, bool) {
+	if grp, ok := groups.Lookup(ph); ok {
+		return grp, true
+	}
+	if _, ok := reg.Lookup(ph); ok {
+		return Group{}, false
+	}
+	if head, ok := withoutTail(ph); ok {
+		return groups.Lookup(head)
+	}
+	return Group{}, false
+}
+
+// lookupUnit finds the unit a phrase names: by name or alias, else without its bracketed
+// tail (县公安局（交警大队） → 县公安局).
+func lookupUnit(reg *Registry, ph string) (*Unit, bool) {
+	if u, ok := reg.Lookup(ph); ok {
+		return u, true
+	}
+	if head, ok := withoutTail(ph); ok {
+		return reg.Lookup(head)
+	}
+	return nil, false
+}
+
+// withoutTail cuts a bracketed tail off a phrase: 各乡镇（街道） → 各乡镇. ok is false when the
+// phrase has none, or nothing stands before it.
+func withoutTail(ph string) (string, bool) {
+	r := []rune(strings.TrimSpace(ph))
+	if len(r) == 0 || !isClose(r[len(r)-1]) {
+		return "", false
+	}
+	depth := 0
+	for i := len(r) - 1; i >= 0; i-- {
+		switch {
+		case isClose(r[i]):
+			depth++
+		case isOpen(r[i]):
+			depth--
+			if depth == 0 {
+				head := strings.TrimSpace(string(r[:i]))
+				return head, head != ""
+			}
+		}
+	}
+	return "", false
 }
 
 func roleRank(role string) int {

@@ -147,7 +147,7 @@ func TestReadRegistryProblems(t *testing.T) {
 
 func TestReadGroupsProblems(t *testing.T) {
 	_, probs := ReadGroups("groups.csv", []byte("phrase,expands_to\n各部门,kind:city\n"))
-	want := `groups.csv:2: group "各部门": expands_to "kind:city" is not related or kind:department|kind:county|kind:zone|kind:other`
+	want := `groups.csv:2: group "各部门": expands_to "kind:city" is not related or kind:department|kind:county|kind:zone|kind:other|kind:town`
 	if len(probs) != 1 || probs[0].String() != want {
 		t.Errorf("problems %v, want %q", probs, want)
 	}

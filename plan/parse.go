@@ -11,16 +11,25 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
-// Parse reads a plan document. It accepts the two layouts Chinese work plans use:
+// Parse reads a plan document. Plans number their parts in up to three levels, in this
+// order: chapters 一、 二、 …; parts （一）（二）…; items 1. 2. …. A level may be missing,
+// and a level's numbering may run on through the plan or restart under each part above it.
+// The tasks are the numbered items that name their units: bracketed 〔牵头单位:…;责任单位:…〕
+// after the text (as in the Liaocheng 2021 plan), or lines 牵头单位：… 责任单位：… (配合单位 is
+// a responsible unit; 责任单位 alone is fine). What stands before the first 一、 (a 通知, its
+// 主送 line, the title) is the preamble; chapters whose items name no units (一、总体要求,
+// 三、保障措施) hold no tasks.
 //
-//   - items numbered 1. 2. … through the whole plan (or from 1. in each section), each
-//     ending in a bracketed unit list 〔牵头单位:…;责任单位:…〕, as in the Liaocheng 2021 plan;
-//   - items numbered （一）（二）… in each section, followed by lines 牵头单位：… and 责任单位：….
+// The catalog's sections are the parts that hold tasks directly: the chapters in a
+// two-level plan, the （一） parts of a three-level one (a chapter whose tasks sit right
+// under it, beside chapters split into （一） parts, is a section of its own). Sections and
+// tasks are numbered 1… in plan order, whatever their own labels.
 //
-// Sections are 一、 二、 … in order. It tolerates the noise of a PDF-to-text dump: spaces and
-// line breaks inside words, 〔〕 or () brackets, : or ：, «» ‹› for 《》〈〉. Tasks are numbered
-// 1…N in plan order whatever their own labels. The returned problems locate everything
-// found wrong; the catalog is usable when none of them is an Error.
+// Nothing is dropped quietly: a number out of sequence (a gap, a repeat), a numbered item
+// that cannot be placed, units that belong to no numbered item and a task without units
+// are errors with their line. It tolerates the noise of a PDF-to-text dump: spaces and line
+// breaks inside words, 〔〕 or () brackets, : or ：, «» ‹› for 《》〈〉. The returned
+// problems locate everything found wrong; the catalog is usable when none is an Error.
 func Parse(file string, src []byte) (*Catalog, Problems) {
 	c := &Catalog{File: file, Sections: []Section{}, Tasks: []Task{}}
 	var probs Problems
@@ -34,73 +43,172 @@ func Parse(file string, src []byte) (*Catalog, Problems) {
 	}
 	t := cleanText(s)
 	p := &parser{t: t}
+	p.scan()
 
-	first := p.findSection(0, 1)
+	first := p.next(markChapter, 1, 0, len(t.r))
 	if first < 0 {
 		add(Error, 0, 0, "no section heading 一、 found: a plan is sections 一、 二、 … holding numbered tasks")
 		return c, probs
 	}
-	c.Title, c.Year = planTitle(t.slice(0, first), s)
+	start := p.marks[first].at
+	c.Title, c.Year = planTitle(p.lines(0, start), t.slice(0, start), s)
 	if c.Year == 0 {
 		add(Warning, 1, 0, "no year (such as 2021年) found in the title %q", c.Title)
 	}
+	p.preamble(start, func(line int, format string, args ...any) { add(Error, line, 0, format, args...) })
+	limit := p.bodyEnd(start)
+	nodes := p.outline(first, limit, func(line int, format string, args ...any) { add(Error, line, 0, format, args...) })
+	p.tasks(c, nodes, limit, add)
+	if len(c.Tasks) == 0 {
+		add(Error, 0, 0, "no task found: a task is a numbered item （一） or 1. naming its 牵头单位 or 责任单位")
+	}
+	slices.SortStableFunc(probs, func(a, b Problem) int { return a.Line - b.Line })
+	return c, probs
+}
 
-	style := itemUnknown
-	lastArabic := 0
-	for sec, at := 1, first; at >= 0; sec++ {
-		hdrEnd := at + utf8.RuneCountInString(chineseNumeral(sec)) + 1
-		next := p.findSection(hdrEnd, sec+1)
-		end := next
-		if end < 0 {
-			end = len(t.r)
+// tasks reads the tasks and sections out of the outline.
+func (p *parser) tasks(c *Catalog, nodes []node, limit int, add func(Severity, int, int, string, ...any)) {
+	r := p.t.r
+	fields := make([][]field, len(nodes))
+	under := make([]bool, len(nodes)) // some part under the node names units
+	for i := range nodes {
+		fields[i], _, _ = unitFields(r[nodes[i].end:nodes[i].contentEnd], p.newlines(nodes[i].end, nodes[i].contentEnd))
+	}
+	for i := len(nodes) - 1; i >= 0; i-- {
+		if par := nodes[i].parent; par >= 0 && (under[i] || len(fields[i]) > 0) {
+			under[par] = true
 		}
-		var items []marker
-		pos := hdrEnd
-		for {
-			m, ok := p.nextItem(pos, end, &style, len(items) == 0, lastArabic, len(items)+1)
-			if !ok {
-				break
-			}
-			items = append(items, m)
-			if style == itemArabic {
-				lastArabic = m.n
-			}
-			pos = m.end
+	}
+	// subtreeEnd is where the text of a node and everything under it ends.
+	subtreeEnd := func(i int) int {
+		for len(nodes[i].children) > 0 {
+			i = nodes[i].children[len(nodes[i].children)-1]
 		}
-		// The title runs to the first item; a section without items keeps its first line.
-		titleEnd := end
-		if len(items) > 0 {
-			titleEnd = items[0].at
-		} else if nl := p.newlines(hdrEnd, end); slices.Contains(nl, true) {
-			titleEnd = hdrEnd + slices.Index(nl, true)
+		return nodes[i].contentEnd
+	}
+	sectionOf := map[int]int{} // node → section number
+	anyLead := false
+	var noUnits []int // tasks without units, reported once all are read
+	addTask := func(i, sec, end int) {
+		n := nodes[i]
+		if _, ok := sectionOf[sec]; !ok {
+			sectionOf[sec] = len(c.Sections) + 1
+			title := sectionTitle(p.t.slice(nodes[sec].end, nodes[sec].contentEnd))
+			c.Sections = append(c.Sections, Section{No: len(c.Sections) + 1, Title: title})
 		}
-		title := sectionTitle(t.slice(hdrEnd, titleEnd))
-		c.Sections = append(c.Sections, Section{No: sec, Title: title})
-		if len(items) == 0 {
-			add(Warning, t.lineOf(at), 0, "section %s、%s holds no numbered task", chineseNumeral(sec), title)
+		task, leftover := p.task(n.mark, end, end >= limit)
+		task.No = len(c.Tasks) + 1
+		task.Section = sectionOf[sec]
+		c.Tasks = append(c.Tasks, task)
+		if leftover != "" {
+			add(Warning, task.Line, task.No, "text after the unit list is not part of the task: %q", leftover)
 		}
-		for i, m := range items {
-			itemEnd := end
-			if i+1 < len(items) {
-				itemEnd = items[i+1].at
+		anyLead = anyLead || len(task.LeadPhrases) > 0
+		if len(task.LeadPhrases) == 0 && len(task.Responsible) == 0 {
+			noUnits = append(noUnits, task.No)
+		}
+	}
+	var walk func(i, sec int)
+	walk = func(i, sec int) {
+		n := nodes[i]
+		switch {
+		case len(fields[i]) > 0 && under[i]:
+			add(Error, p.t.lineOf(n.at), 0, "item %s names units, and so do the numbered items under it: say which task each unit list belongs to", n.label)
+			addTask(i, sec, n.contentEnd)
+			for _, ch := range n.children {
+				walk(ch, sec)
 			}
-			lastOfPlan := next < 0 && i == len(items)-1
-			task, leftover := p.task(m, itemEnd, lastOfPlan)
-			task.No = len(c.Tasks) + 1
-			task.Section = sec
-			c.Tasks = append(c.Tasks, task)
-			if leftover != "" {
-				add(Warning, task.Line, task.No, "text after the unit list is not part of the task: %q", leftover)
+		case len(fields[i]) > 0:
+			// The items under it (if any) are points of this task.
+			addTask(i, sec, subtreeEnd(i))
+		case len(n.children) > 0:
+			for _, ch := range n.children {
+				walk(ch, i)
 			}
-			if len(task.LeadPhrases) == 0 && len(task.Responsible) == 0 {
-				add(Warning, task.Line, task.No, "names no 牵头单位 or 责任单位")
-			} else if len(task.LeadPhrases) == 0 {
+		default:
+			addTask(i, sec, n.contentEnd)
+		}
+	}
+	for i, n := range nodes {
+		if n.kind != markChapter {
+			continue
+		}
+		heading := n.label + sectionTitle(p.t.slice(n.end, n.contentEnd))
+		if len(fields[i]) > 0 {
+			add(Error, p.t.lineOf(n.at), 0, "section heading %s names units itself: they belong to no task (a task is a numbered item （一） or 1. under it)", heading)
+		}
+		if !under[i] {
+			if len(n.children) > 0 {
+				add(Warning, p.t.lineOf(n.at), 0, "section %s: its %d numbered item(s) name no 牵头单位 or 责任单位, so they are not tasks and it is not a section of the catalog", heading, len(n.children))
+			}
+			continue
+		}
+		for _, ch := range n.children {
+			walk(ch, i)
+		}
+	}
+	for _, no := range noUnits {
+		task := c.Tasks[no-1]
+		add(Error, task.Line, no, "item %s names no 牵头单位 or 责任单位: a task needs its units", task.Label)
+	}
+	if anyLead {
+		for _, task := range c.Tasks {
+			if len(task.LeadPhrases) == 0 && len(task.Responsible) > 0 {
 				add(Warning, task.Line, task.No, "names no 牵头单位 (lead unit)")
 			}
 		}
-		at = next
 	}
-	return c, probs
+}
+
+// preamble reports the numbered items before the first chapter that name units: tasks
+// that stand outside every section. (A 通知 may number its own points; those name no units.)
+func (p *parser) preamble(start int, problem func(line int, format string, args ...any)) {
+	var items []mark
+	for _, m := range p.marks {
+		if m.at >= start {
+			break
+		}
+		if m.strong && m.kind != markChapter {
+			items = append(items, m)
+		}
+	}
+	for k, m := range items {
+		end := start
+		if k+1 < len(items) {
+			end = items[k+1].at
+		}
+		if fs, _, _ := unitFields(p.t.r[m.end:end], p.newlines(m.end, end)); len(fs) > 0 {
+			problem(p.t.lineOf(m.at), "numbered item %s stands before the first section heading 一、 and cannot be placed", m.label)
+		}
+	}
+}
+
+// bodyEnd is where the plan's body ends: at a line starting 附件 (the attachments, whose
+// lists are numbered too), else at the end of the text.
+func (p *parser) bodyEnd(from int) int {
+	r := p.t.r
+	want := []rune("附件")
+	for i := from; i < len(r); i++ {
+		if r[i] == want[0] && runesAt(r, i, want) && p.lineStart(i) {
+			return i
+		}
+	}
+	return len(r)
+}
+
+type parser struct {
+	t     *text
+	marks []mark           // every heading number, in text order
+	byNum map[[2]int][]int // (kind, number) → indices into marks
+}
+
+// boundary reports whether a heading may start at rune i: at the start, after a line
+// break or space, or after a closing bracket or sentence end.
+func (p *parser) boundary(i int) bool {
+	if i == 0 || p.t.gap[i] {
+		return true
+	}
+	return strings.ContainsRune("〕)）】]。.．；;:：!！?？”\"》", p.t.r[i-1])
 }
 
 // decodeText accepts UTF-8 (with or without BOM) and, failing that, GB18030 (a superset of
@@ -116,132 +224,9 @@ func decodeText(src []byte) (string, error) {
 	return string(out), nil
 }
 
-type itemStyle int
-
-const (
-	itemUnknown itemStyle = iota
-	itemArabic            // 1. 2. 3.
-	itemChinese           // （一）（二）
-)
-
-// marker is a section or item number found in the text: runes [at, end).
-type marker struct {
-	at, end int
-	n       int
-	label   string
-}
-
-type parser struct{ t *text }
-
-// boundary reports whether a heading may start at rune i: at the start, after a line
-// break or space, or after a closing bracket or sentence end.
-func (p *parser) boundary(i int) bool {
-	if i == 0 || p.t.gap[i] {
-		return true
-	}
-	return strings.ContainsRune("〕)）】]。.．；;:：!！?？”\"》", p.t.r[i-1])
-}
-
-// findSection finds heading n (一、 for 1) at a boundary, from rune from on.
-func (p *parser) findSection(from, n int) int {
-	want := []rune(chineseNumeral(n) + "、")
-	r := p.t.r
-	for i := from; i+len(want) <= len(r); i++ {
-		if r[i] != want[0] || !runesAt(r, i, want) {
-			continue
-		}
-		if i > 0 && strings.ContainsRune("〇零一二两三四五六七八九十", r[i-1]) {
-			continue
-		}
-		if p.boundary(i) {
-			return i
-		}
-	}
-	return -1
-}
-
-// nextItem finds the next item marker in [from, limit). The first item of the plan decides
-// the style; a section's first item may continue the plan's numbering or restart at 1.
-func (p *parser) nextItem(from, limit int, style *itemStyle, firstInSection bool, lastArabic, nextInSection int) (marker, bool) {
-	var cands []marker
-	if *style != itemChinese {
-		wants := []int{lastArabic + 1}
-		if firstInSection && lastArabic > 0 {
-			wants = append(wants, 1)
-		}
-		for _, w := range wants {
-			if m, ok := p.findArabic(from, limit, w); ok {
-				cands = append(cands, m)
-			}
-		}
-	}
-	if *style != itemArabic {
-		if m, ok := p.findChinese(from, limit, nextInSection); ok {
-			cands = append(cands, m)
-		}
-	}
-	if len(cands) == 0 {
-		return marker{}, false
-	}
-	best := cands[0]
-	for _, m := range cands[1:] {
-		if m.at < best.at {
-			best = m
-		}
-	}
-	if *style == itemUnknown {
-		if strings.ContainsAny(best.label, "(（") {
-			*style = itemChinese
-		} else {
-			*style = itemArabic
-		}
-	}
-	return best, true
-}
-
-// findArabic finds "n." (or n．, n、) not inside a longer number.
-func (p *parser) findArabic(from, limit, n int) (marker, bool) {
-	r := p.t.r
-	for i := from; i < limit; i++ {
-		if digit(r[i]) < 0 || (i > 0 && (digit(r[i-1]) >= 0 || r[i-1] == '.' || r[i-1] == '．')) {
-			continue
-		}
-		j, v := i, 0
-		for j < limit && digit(r[j]) >= 0 {
-			v = v*10 + digit(r[j])
-			j++
-		}
-		if v != n || j >= limit || !strings.ContainsRune(".．、", r[j]) {
-			continue
-		}
-		if j+1 < len(r) && digit(r[j+1]) >= 0 {
-			continue // 2.5 is a number, not an item
-		}
-		return marker{at: i, end: j + 1, n: n, label: string(r[i : j+1])}, true
-	}
-	return marker{}, false
-}
-
-// findChinese finds "（n）" or "(n)" with n in Chinese numerals, at a boundary.
-func (p *parser) findChinese(from, limit, n int) (marker, bool) {
-	r := p.t.r
-	num := []rune(chineseNumeral(n))
-	for i := from; i+len(num)+2 <= limit; i++ {
-		if (r[i] != '(' && r[i] != '（') || !runesAt(r, i+1, num) {
-			continue
-		}
-		close := r[i+1+len(num)]
-		if close != ')' && close != '）' || !p.boundary(i) {
-			continue
-		}
-		return marker{at: i, end: i + len(num) + 2, n: n, label: string(r[i : i+len(num)+2])}, true
-	}
-	return marker{}, false
-}
-
 // task reads one item: its text runs from the marker to the first unit field; the fields
 // name the lead and responsible units.
-func (p *parser) task(m marker, end int, lastOfPlan bool) (Task, string) {
+func (p *parser) task(m mark, end int, lastOfPlan bool) (Task, string) {
 	content := p.t.r[m.end:end]
 	t := Task{Label: m.label, Line: p.t.lineOf(m.at), Lead: []string{}, Responsible: []string{}, Targets: []Target{}}
 	fields, textEnd, fieldsEnd := unitFields(content, p.newlines(m.end, end))
@@ -260,6 +245,18 @@ func (p *parser) task(m marker, end int, lastOfPlan bool) (Task, string) {
 		leftover = ""
 	}
 	return t, leftover
+}
+
+// lines returns the text of runes [from, to) with its source line breaks.
+func (p *parser) lines(from, to int) string {
+	var b strings.Builder
+	for i, nl := range p.newlines(from, to) {
+		if nl {
+			b.WriteByte('\n')
+		}
+		b.WriteRune(p.t.r[from+i])
+	}
+	return b.String()
 }
 
 // newlines marks the runes in [from, to) that a line break stood before in the source.
@@ -287,8 +284,9 @@ var fieldWords = []struct {
 	word string
 	lead bool
 }{
-	{"牵头单位", true}, {"牵头部门", true},
+	{"牵头单位", true}, {"牵头部门", true}, {"主责单位", true},
 	{"责任单位", false}, {"责任部门", false}, {"配合单位", false}, {"配合部门", false},
+	{"协办单位", false}, {"参与单位", false},
 }
 
 // unitFields finds the unit lists in an item's content: bracketed blocks 〔牵头单位:…;责任单位:…〕
@@ -399,6 +397,24 @@ func matchClose(r []rune, open int) int {
 	return len(r)
 }
 
+// dutyTails are the words a unit list ends with that name no unit: 县直有关部门按职责分工
+// 分别负责, …等单位.
+var dutyTails = []string{
+	"按照职责分工分别负责", "按职责分工分别负责", "按照职责分工负责", "按职责分工负责", "按职能分工负责",
+	"按照职责分别负责", "按职责分别负责", "按各自职责负责", "按职责负责", "按职责分工落实",
+	"分别负责", "负责落实", "配合落实", "负责", "配合", "参与", "等部门", "等单位", "等",
+}
+
+// cutDuty cuts those words off a phrase; a phrase of nothing else is "".
+func cutDuty(s string) string {
+	for _, tail := range dutyTails {
+		if strings.HasSuffix(s, tail) {
+			return strings.TrimRight(strings.TrimSuffix(s, tail), " 、,，")
+		}
+	}
+	return s
+}
+
 func isOpen(c rune) bool  { return strings.ContainsRune("〔(（【[", c) }
 func isClose(c rune) bool { return strings.ContainsRune("〕)）】]", c) }
 
@@ -409,7 +425,7 @@ func splitPhrases(r []rune) []string {
 	depth, start := 0, 0
 	flush := func(end int) {
 		s := strings.Trim(string(r[start:end]), " 、,，;；。.:：")
-		if s != "" {
+		if s = cutDuty(s); s != "" {
 			out = append(out, s)
 		}
 	}
@@ -432,10 +448,14 @@ var titleRE = regexp.MustCompile(`[\p{Han}0-9]*?[0-9]{4}年[\p{Han}0-9]*?(?:工�
 var yearRE = regexp.MustCompile(`(?:19|20)[0-9]{2}`)
 
 // planTitle takes the last title-like phrase before the first section (the heading just
-// above the body), else the document's first line.
-func planTitle(preamble, src string) (string, int) {
+// above the body), looked for line by line (a 通知's sender and date lines stand right
+// above it), else across the line breaks of a dump that split it, else the document's
+// first line.
+func planTitle(lines, preamble, src string) (string, int) {
 	title := ""
-	if ms := titleRE.FindAllString(preamble, -1); len(ms) > 0 {
+	if ms := titleRE.FindAllString(lines, -1); len(ms) > 0 {
+		title = ms[len(ms)-1]
+	} else if ms := titleRE.FindAllString(preamble, -1); len(ms) > 0 {
 		title = ms[len(ms)-1]
 	} else {
 		for _, l := range strings.Split(src, "\n") {

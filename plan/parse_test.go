@@ -182,7 +182,7 @@ func TestParseProblems(t *testing.T) {
 		{"not text", "\xff\xfe\x00\x01", []string{"p.txt: the file is neither UTF-8 nor GBK/GB18030 text"}},
 		{"task without units", "计划\n一、甲\n1.任务一。\n2.任务二。〔牵头单位:市司法局〕\n", []string{
 			`p.txt:1: warning: no year (such as 2021年) found in the title "计划"`,
-			"p.txt:3: warning: task 1: names no 牵头单位 or 责任单位"}},
+			"p.txt:3: task 1: item 1. names no 牵头单位 or 责任单位: a task needs its units"}},
 		{"stray text after the unit list", "2021年计划\n一、甲\n1.任务一。〔牵头单位:市司法局〕另有说明。\n2.任务二。〔牵头单位:市司法局〕\n", []string{
 			`p.txt:3: warning: task 1: text after the unit list is not part of the task: "另有说明"`}},
 	}

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"plantrack/data"
 )
 
 // Kinds of unit. Group phrases expand by kind.
@@ -16,9 +18,14 @@ const (
 	KindCounty     = "county"     // a county-level government (县、市、区)
 	KindZone       = "zone"       // a development zone's management committee (开发区)
 	KindOther      = "other"      // anything else a plan names (party offices, commissions)
+	// KindTown is a township government or subdistrict office (乡镇、街道): in a county's own
+	// plan, the governments it compares, as a city compares its counties.
+	KindTown = "town"
 )
 
-var kinds = []string{KindDepartment, KindCounty, KindZone, KindOther}
+// kinds are the kinds a registry may use (town last: messages listed the first four long
+// before it came).
+var kinds = []string{KindDepartment, KindCounty, KindZone, KindOther, KindTown}
 
 // Unit is one reporting unit of the registry.
 type Unit struct {
@@ -178,4 +185,15 @@ func readCSV(file string, data []byte, required []string) ([]csvRow, error) {
 		rows = append(rows, csvRow{line: line, cols: cols, rec: rec})
 	}
 	return rows, nil
+}
+
+// LoadRegistry reads a units file from disk, or the built-in data/units.csv when file is
+// empty. Problems of its rows are returned; the error is for a file that cannot be read.
+func LoadRegistry(file string) (*Registry, Problems, error) {
+	src, err := readSource(file, data.Units, "--units")
+	if err != nil {
+		return nil, nil, err
+	}
+	reg, probs := ReadRegistry(src.Name, src.Data)
+	return reg, probs, nil
 }

@@ -24,15 +24,25 @@ func findTargets(text string) []Target {
 		}
 		what := strings.TrimSpace(text[m[6]:m[7]])
 		if what == "" {
-			// "培训不少于 2 次": what is done stands before the floor.
+			// "培训不少于 2 次": what is done stands before the floor; "开展案卷评查，年内不少于
+			// 2 次": before the time word's clause.
 			before := []rune(text[:m[0]])
-			i := len(before)
-			for i > 0 && !strings.ContainsRune("。，,；;.．、", before[i-1]) && len(before)-i < 12 {
-				i--
+			for k := 0; k < 2; k++ {
+				i := len(before)
+				for i > 0 && !strings.ContainsRune("。，,；;.．、", before[i-1]) && len(before)-i < 12+8*k {
+					i--
+				}
+				what = strings.TrimSpace(string(before[i:]))
+				if !timeWords[what] || i == 0 {
+					break
+				}
+				before = before[:i-1]
 			}
-			what = strings.TrimSpace(string(before[i:]))
 		}
 		out = append(out, Target{What: what, Min: n, Unit: text[m[4]:m[5]]})
 	}
 	return out
 }
+
+// timeWords say when, not what: a target's what is looked for before them.
+var timeWords = map[string]bool{"年内": true, "全年": true, "每年": true, "今年": true, "每季度": true, "每半年": true, "当年": true}
