@@ -145,7 +145,7 @@ func TestPlanGolden(t *testing.T) {
 
 func TestDemo(t *testing.T) {
 	out := t.TempDir()
-	stdout, stderr, code := run(t, "demo", "--out", out)
+	stdout, stderr, code := run(t, "demo", "--years", "1", "--out", out)
 	if code != ExitOK {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
@@ -215,7 +215,7 @@ func TestDemo(t *testing.T) {
 	}
 
 	// The demo is repeatable: a second run gives the same database content.
-	run(t, "demo", "--out", out)
+	run(t, "demo", "--years", "1", "--out", out)
 	again, _, _ := run(t, "sql", "--db", db, "SELECT count(*) AS n, count(DISTINCT unit_id) AS units FROM submissions")
 	if again != got {
 		t.Errorf("second demo: %q, first %q", again, got)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"plantrack/data"
 	"plantrack/ingest"
 	"plantrack/plan"
 	"plantrack/receipt"
@@ -22,12 +23,13 @@ import (
 
 // demoOptions are the flags of plantrack demo.
 type demoOptions struct {
-	out  string
-	seed int64
+	out   string
+	seed  int64
+	years int // 1: the Liaocheng 2021 year; 2: and a second year against the demo's 2022 plan
 }
 
 func newDemoCmd(e *env) *cobra.Command {
-	opts := demoOptions{out: "out", seed: sample.DefaultSeed}
+	opts := demoOptions{out: "out", seed: sample.DefaultSeed, years: 2}
 	cmd := &cobra.Command{
 		Use:   "demo [--out DIR]",
 		Short: "Run the whole job on the built-in Liaocheng 2021 plan and a generated sample year",
@@ -43,11 +45,32 @@ The same seed always gives the same files. An existing DIR/plantrack.duckdb is r
 	}
 	cmd.Flags().StringVar(&opts.out, "out", opts.out, "folder for the sample submissions, the database and the reports")
 	cmd.Flags().Int64Var(&opts.seed, "seed", opts.seed, "sample generator seed")
+	cmd.Flags().IntVar(&opts.years, "years", opts.years, "years of sample reports: 1 (Liaocheng 2021) or 2 (and 2022 against a second plan, compared with 2021)")
 	return cmd
 }
 
 func runDemo(ctx context.Context, e *env, opts demoOptions) error {
+	if opts.years != 1 && opts.years != 2 {
+		return usageErrorf("--years %d: want 1 or 2", opts.years)
+	}
 	c, err := loadGoodPlan(e, plan.Files{})
+	if err != nil {
+		return err
+	}
+	plans := []*plan.Bundle{c}
+	if opts.years == 2 {
+		// A second year, against a second plan in the other common layout: the pages of
+		// its quarters compare with the same quarter of the first.
+		next, err := plan.Embedded(data.DemoPlan)
+		if err != nil {
+			return err
+		}
+		if err := reportProblems(e.stderr, next.Problems); err != nil {
+			return fmt.Errorf("%s: %w", data.DemoPlan, err)
+		}
+		plans = append(plans, next)
+	}
+	years, err := plan.NewYears(plans...)
 	if err != nil {
 		return err
 	}
@@ -75,12 +98,20 @@ func runDemo(ctx context.Context, e *env, opts demoOptions) error {
 		e.log.Info("demo", "stage", name, "elapsed", time.Since(start).Round(time.Millisecond))
 		start = time.Now()
 	}
-	man, err := sample.Generate(subDir, c, sample.Options{Seed: opts.seed})
-	if err != nil {
-		return fmt.Errorf("generate samples: %w", err)
+	var man sample.Manifest
+	files := 0
+	for i, p := range years.Plans {
+		m, err := sample.Generate(subDir, p, sample.Options{Seed: opts.seed + int64(i)})
+		if err != nil {
+			return fmt.Errorf("generate samples: %w", err)
+		}
+		if i == 0 {
+			man = m
+		}
+		files += len(m.Files)
+		fmt.Fprintf(e.stdout, "%s: %d 个部分, %d 项任务, %d 项分工\n", p.Catalog.Title, len(p.Catalog.Sections), len(p.Catalog.Tasks), len(p.Assignments))
 	}
-	fmt.Fprintf(e.stdout, "%s: %d 个部分, %d 项任务, %d 项分工\n", c.Catalog.Title, len(c.Catalog.Sections), len(c.Catalog.Tasks), len(c.Assignments))
-	fmt.Fprintf(e.stdout, "generated %d sample files in %s\n", len(man.Files), subDir)
+	fmt.Fprintf(e.stdout, "generated %d sample files in %s\n", files, subDir)
 	stage("generate")
 	tmplUnits, err := sample.TemplateRound(ctx, c, man, subDir, tmplDir)
 	if err != nil {
@@ -94,7 +125,7 @@ func runDemo(ctx context.Context, e *env, opts demoOptions) error {
 		return err
 	}
 	defer db.Close()
-	sum, err := ingest.Ingest(ctx, db, plan.Only(c), []string{subDir}, ingest.Options{Log: e.log})
+	sum, err := ingest.Ingest(ctx, db, years, []string{subDir}, ingest.Options{Log: e.log})
 	if err != nil {
 		return err
 	}
@@ -119,8 +150,19 @@ func runDemo(ctx context.Context, e *env, opts demoOptions) error {
 	}
 	stage("receipts")
 	fmt.Fprintf(e.stdout, "wrote %d receipts (回执) to %s\n", len(ins), receiptDir)
-	if err := reports.WriteHeadline(e.stdout, d); err != nil {
-		return err
+	// Both years' headline numbers, the later with its change since the year before.
+	shown := []*reports.Data{d}
+	if len(years.Plans) > 1 {
+		first, err := reports.Load(ctx, db.DB, string(plan.PeriodOf(c.Catalog.Year, 4)), "")
+		if err != nil {
+			return err
+		}
+		shown = []*reports.Data{first, d}
+	}
+	for _, h := range shown {
+		if err := reports.WriteHeadline(e.stdout, h); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(e.stdout, "\ndatabase: %s (try: plantrack sql --db %s 'SELECT * FROM completion_by_unit')\n", dbPath, dbPath)
 	fmt.Fprintf(e.stdout, "reports: %d pages for %s\n", len(pages), d.Period)

@@ -25,3 +25,47 @@ func TestDemoLeavesABusyDatabase(t *testing.T) {
 		t.Errorf("the demo went on: %v", err)
 	}
 }
+
+// The demo, as a new user runs it, shows two years: the Liaocheng 2021 year and a second
+// year against a second plan in the other common layout, with the change since the year
+// before in words; the 2021 figures are those of the one-year demo.
+func TestDemoTwoYears(t *testing.T) {
+	out := t.TempDir()
+	stdout, stderr, code := run(t, "demo", "--out", out)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"聊城市2021年法治政府建设工作计划: 7 个部分, 31 项任务, 800 项分工",
+		"聊城市2022年法治政府建设工作要点: 7 个部分, 16 项任务, 551 项分工",
+		"2021Q4 全市完成率 79.3% (634/800)",
+		"2022Q4 全市完成率",
+		"与上年同期（2021Q4）相比：完成率较上年同期",
+		"reports: 49 pages for 2022Q4",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, stdout)
+		}
+	}
+	db := filepath.Join(out, "plantrack.duckdb")
+	one := demoOut(t)
+	for _, q := range []string{
+		"SELECT * FROM completion_by_section_at('2021Q4') ORDER BY ALL",
+		"SELECT * FROM county_ranking_at('2021Q2') ORDER BY ALL",
+		"SELECT * FROM chase_list_at('2021Q3') ORDER BY ALL",
+	} {
+		two, _, _ := run(t, "sql", "--db", db, q)
+		single, _, _ := run(t, "sql", "--db", filepath.Join(one, "plantrack.duckdb"), q)
+		if two != single || len(two) < 100 {
+			t.Errorf("%s: the second year changed the first's figures", q)
+		}
+	}
+	page, err := os.ReadFile(filepath.Join(out, "whitepaper.html"))
+	if err != nil || !strings.Contains(string(page), "与上年同期（2021Q4）相比") || !strings.Contains(string(page), "（按上年延续的任务比较）") {
+		t.Errorf("the white paper does not compare with last year: %v", err)
+	}
+	counties, _ := os.ReadFile(filepath.Join(out, "counties.html"))
+	if !strings.Contains(string(counties), "<th class=\"num\">较上年</th>") {
+		t.Error("the county ranking has no change of rank")
+	}
+}

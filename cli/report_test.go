@@ -32,7 +32,7 @@ func demoOut(t *testing.T) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, stderr, code := run(t, "demo", "--out", dir); code != ExitOK {
+		if _, stderr, code := run(t, "demo", "--years", "1", "--out", dir); code != ExitOK {
 			t.Fatalf("demo: %s", stderr)
 		}
 		// Every row of the demo's 178 files is accounted for.

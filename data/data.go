@@ -15,4 +15,7 @@ const (
 	Units  = "units.csv"
 	Groups = "groups.csv"
 	Plan   = "plan/liaocheng-2021.txt"
+	// DemoPlan is a second year's plan written for the demo, in the other common layout
+	// ((一)(二)… items, unit lines below them): the demo shows two years side by side.
+	DemoPlan = "plan/demo-2022.txt"
 )

@@ -71,6 +71,24 @@ type Files struct {
 // its registry.
 func Builtin() (*Bundle, error) { return Load(Files{}) }
 
+// Embedded resolves another plan built into the binary (data.DemoPlan) against the
+// built-in registry and groups, with its .related.csv when it has one.
+func Embedded(name string) (*Bundle, error) {
+	var srcs [4]Source
+	for i, n := range []string{name, data.Units, data.Groups} {
+		b, err := fs.ReadFile(data.FS, n)
+		if err != nil {
+			return nil, err
+		}
+		srcs[i] = Source{Name: "data/" + n, Data: b}
+	}
+	rel := RelatedName(name)
+	if b, err := fs.ReadFile(data.FS, rel); err == nil {
+		srcs[3] = Source{Name: "data/" + rel, Data: b}
+	}
+	return Resolve(srcs[0], srcs[1], srcs[2], srcs[3]), nil
+}
+
 // Load reads and resolves a plan. Problems of the plan are in the bundle; the error is for
 // files that could not be read at all.
 func Load(f Files) (*Bundle, error) {

@@ -68,6 +68,8 @@ func KindName(kind string) string {
 		return "县市区"
 	case KindZone:
 		return "开发区"
+	case KindTown:
+		return "乡镇（街道）"
 	case KindOther:
 		return "其他单位"
 	}

@@ -31,6 +31,12 @@ type Data struct {
 	Sources                  Sources
 	UnitTasks                map[string][]UnitTask
 	UnitNames                map[string][]string // unit id → name and aliases (from the units table)
+	// PriorPeriod is the same quarter a year before, when the database holds that year's
+	// plan ("" otherwise); YoY holds year_over_year_at's figures by scope, key and metric.
+	PriorPeriod string
+	YoY         map[yoyKey]YoY
+	// ComparedKinds are the kinds the county comparison ranks (rule compared_kinds()).
+	ComparedKinds []string
 }
 
 // Overall is the headline: completion, progress, coverage and on time at the period.
@@ -254,6 +260,21 @@ func Load(ctx context.Context, db *sql.DB, period, buildDate string) (*Data, err
 		err := s.Scan(&id, &u.Task, &u.Role, &u.Status, &u.Progress, &u.Completed, &u.ReportedInPeriod, &u.ReportPer, &u.Notes)
 		u.Text = taskText[u.Task]
 		d.UnitTasks[id] = append(d.UnitTasks[id], u)
+		return err
+	})
+	var kinds any
+	q.row(`SELECT compared_kinds()`, &kinds)
+	d.ComparedKinds = strs(kinds)
+	d.YoY = map[yoyKey]YoY{}
+	q.each(fmt.Sprintf(`SELECT scope, key, metric, current, previous, coalesce(prior_period::VARCHAR, '') FROM %s`, at("year_over_year")), func(s scanner) error {
+		var k yoyKey
+		var v YoY
+		var prev sql.NullFloat64
+		err := s.Scan(&k.scope, &k.key, &k.metric, &v.Current, &prev, &d.PriorPeriod)
+		if prev.Valid {
+			v.Previous, v.Known = prev.Float64, true
+		}
+		d.YoY[k] = v
 		return err
 	})
 	q.each(`SELECT unit_id, unit_name, aliases FROM units ORDER BY sort_order`, func(s scanner) error {

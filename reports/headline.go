@@ -15,7 +15,12 @@ import (
 // zones. It formats; every number is d's, read from the views.
 func WriteHeadline(w io.Writer, d *Data) error {
 	o := d.Overall
-	fmt.Fprintf(w, "\n%s 全市完成率 %s (%d/%d)，平均进度 %.1f%%\n\n", d.Period, Pct(o.Rate), o.Completed, o.Assigned, o.AvgProgress)
+	fmt.Fprintf(w, "\n%s 全市完成率 %s (%d/%d)，平均进度 %.1f%%\n", d.Period, Pct(o.Rate), o.Completed, o.Assigned, o.AvgProgress)
+	if d.PriorPeriod != "" {
+		fmt.Fprintf(w, "与上年同期（%s）相比：完成率%s，按时报送率 %s%s\n", d.PriorPeriod, d.Compared("city", "", "completion_rate"),
+			Pct(o.OnTimeRate), withComma(d.Compared("city", "", "on_time_rate")))
+	}
+	fmt.Fprintln(w)
 	secs := &Table{Header: []string{"部分", "标题", "完成率", "完成/分工"}}
 	for _, s := range d.Sections {
 		secs.Add(plan.Numeral(s.No), s.Title, Pct(s.Rate), fmt.Sprintf("%d/%d", s.Completed, s.Assigned))
@@ -39,4 +44,12 @@ func WriteHeadline(w io.Writer, d *Data) error {
 	}
 	fmt.Fprintln(w)
 	return rank.Write(w)
+}
+
+// withComma puts a phrase after a figure: "，较上年同期提高 1.0 个百分点"; "" stays "".
+func withComma(phrase string) string {
+	if phrase == "" {
+		return ""
+	}
+	return "，" + phrase
 }

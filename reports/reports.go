@@ -158,7 +158,7 @@ func buildCharts(d *Data) (*chartSet, error) {
 	}
 	var depts []Unit
 	for _, u := range d.Units {
-		if u.Kind != "county" && u.Kind != "zone" {
+		if !slices.Contains(d.ComparedKinds, u.Kind) {
 			depts = append(depts, u)
 		}
 	}

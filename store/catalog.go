@@ -56,6 +56,7 @@ func (b *Batch) SaveCatalog(y *plan.Years) error {
 		{"plan_sources", 4, nil},
 		{"sections", 3, nil},
 		{"tasks", 10, nil},
+		{"carried_tasks", 4, nil},
 	}
 	for _, p := range y.Plans {
 		c := p.Catalog
@@ -76,6 +77,16 @@ func (b *Batch) SaveCatalog(y *plan.Years) error {
 				what, least, unit = t.Targets[0].What, float64(t.Targets[0].Min), t.Targets[0].Unit
 			}
 			stmts[3].rows = append(stmts[3].rows, []any{c.Year, t.No, t.Section, t.Label, t.Text, jsonList(t.Lead), jsonList(t.Responsible), what, least, unit})
+		}
+	}
+	// A year's tasks carried over from the year before's, for year-over-year figures.
+	for i := 1; i < len(y.Plans); i++ {
+		prev, cur := y.Plans[i-1], y.Plans[i]
+		if prev.Catalog.Year != cur.Catalog.Year-1 {
+			continue
+		}
+		for _, c := range plan.Compare(prev.Catalog, cur.Catalog, cur.Registry).Carried {
+			stmts[4].rows = append(stmts[4].rows, []any{cur.Catalog.Year, c.New, c.Old, c.Similarity})
 		}
 	}
 	for _, s := range stmts {

@@ -20,7 +20,7 @@ import (
 
 // Tables are the fact and catalog tables of the contract, in the order export writes them
 // (before the metric views).
-var Tables = []string{"plans", "plan_sources", "sections", "tasks", "units", "assignments", "ingest_batches", "ingest_files", "submissions", "rejected_rows"}
+var Tables = []string{"plans", "plan_sources", "sections", "tasks", "carried_tasks", "units", "assignments", "ingest_batches", "ingest_files", "submissions", "rejected_rows"}
 
 // Export writes each table or view of names to dir/NAME.parquet, through Arrow, rows in a
 // fixed order (ORDER BY ALL), so the same database gives the same files. done, when set,

@@ -37,6 +37,14 @@ CREATE TABLE IF NOT EXISTS tasks (
     target_unit  VARCHAR,
     PRIMARY KEY (plan_year, task_no)
 );
+-- The tasks of a year's plan carried over from the plan of the year before (matched by
+-- their text, plan.Compare): year-over-year figures compare a section through them.
+CREATE TABLE IF NOT EXISTS carried_tasks (
+    plan_year    INTEGER NOT NULL,  -- the task's plan
+    task_no      INTEGER NOT NULL,
+    prev_task_no INTEGER NOT NULL,  -- the task of the plan of plan_year - 1 it continues
+    similarity   DOUBLE NOT NULL    -- of the two texts, 0–1
+);
 -- No keys on units and assignments: a province has hundreds of thousands of assignments,
 -- and an index on them made each batch's catalog check slow. The plan package guarantees
 -- one row per unit (of every plan year's registry) and per (plan year, task, unit).

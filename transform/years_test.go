@@ -98,6 +98,20 @@ func TestSecondYearChangesNoFigureOfTheFirst(t *testing.T) {
 		t.Errorf("latest period %v", got)
 	}
 
+	// Year over year: 2022Q1 beside 2021Q1; 2021 has no year before it.
+	if got := rows(t, db, `SELECT prior_period::VARCHAR, current, previous, change FROM year_over_year_at('2022Q1') WHERE scope = 'city' AND metric = 'completion_rate'`); len(got) != 1 ||
+		got[0] != "2021Q1|"+strings.Join(rows(t, db, `SELECT count(*) FILTER (WHERE completed) / count(*) FROM assignment_status_at('2022Q1')`), "")+"|"+
+			strings.Join(rows(t, db, `SELECT count(*) FILTER (WHERE completed) / count(*) FROM assignment_status_at('2021Q1')`), "")+"|"+
+			strings.Join(rows(t, db, `SELECT (SELECT count(*) FILTER (WHERE completed) / count(*) FROM assignment_status_at('2022Q1')) - (SELECT count(*) FILTER (WHERE completed) / count(*) FROM assignment_status_at('2021Q1'))`), "") {
+		t.Errorf("city completion year over year: %v", got)
+	}
+	if got := rows(t, db, `SELECT count(*) FILTER (WHERE previous IS NOT NULL), count(*) FROM year_over_year_at('2022Q1') WHERE scope = 'county' AND metric = 'rank'`); got[0] != "11|11" {
+		t.Errorf("county ranks beside last year's: %v", got)
+	}
+	if got := rows(t, db, `SELECT count(*) FILTER (WHERE previous IS NOT NULL OR prior_period IS NOT NULL) FROM year_over_year_at('2021Q4')`); got[0] != "0" {
+		t.Errorf("2021 compares with a year the database does not hold: %v", got)
+	}
+
 	// The plans are kept with their files: read back, they are the same plans.
 	stored, err := db.Plans(ctx)
 	if err != nil || len(stored) != 2 || stored[0].Bundle == nil || stored[1].Bundle == nil ||

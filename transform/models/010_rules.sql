@@ -9,7 +9,11 @@
 --                      (chase_groups() in that order): not_reported when nothing was received,
 --                      incomplete when some reports are missing, late when everything was
 --                      received but some of it late, complete when everything came on time.
+--   compared_kinds     the kinds of unit the county comparison ranks side by side: the
+--                      governments below the plan's own (counties and zones of a city's
+--                      plan; towns and streets of a county's).
 CREATE OR REPLACE MACRO grace_days() AS 10;
+CREATE OR REPLACE MACRO compared_kinds() AS ['county', 'zone', 'town'];
 CREATE OR REPLACE MACRO rag_green() AS 0.9;
 CREATE OR REPLACE MACRO rag_amber() AS 0.6;
 CREATE OR REPLACE MACRO rag(progress_share, elapsed_share) AS

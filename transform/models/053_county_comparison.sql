@@ -9,7 +9,7 @@ SELECT st.unit_id, st.unit_name, st.unit_kind, s.section_no, s.section_title,
        min(st.sort_order)                               AS sort_order
 FROM assignment_status_at(p) st
 JOIN sections s ON s.plan_year = st.plan_year AND s.section_no = st.section_no
-WHERE st.unit_kind IN ('county', 'zone')
+WHERE list_contains(compared_kinds(), st.unit_kind)
 GROUP BY st.unit_id, st.unit_name, st.unit_kind, s.section_no, s.section_title
 ORDER BY sort_order, section_no;
 

@@ -7,7 +7,7 @@ WITH u AS (
     FROM completion_by_unit_at(p) c
     LEFT JOIN (SELECT unit_id, on_time_reports / expected_reports AS on_time_rate
                FROM reporting_rate_at(p) WHERE period = p::period) r USING (unit_id)
-    WHERE c.unit_kind IN ('county', 'zone')
+    WHERE list_contains(compared_kinds(), c.unit_kind)
 )
 SELECT rank() OVER (ORDER BY completion_rate DESC, avg_progress DESC, on_time_rate DESC) AS rank,
        unit_id, unit_name, unit_kind, assigned, completed, completion_rate, avg_progress, on_time_rate
