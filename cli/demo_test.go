@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"plantrack/template"
 )
 
 // The demo replaces its database, never one another process is writing: it refuses, as
@@ -67,5 +69,16 @@ func TestDemoTwoYears(t *testing.T) {
 	counties, _ := os.ReadFile(filepath.Join(out, "counties.html"))
 	if !strings.Contains(string(counties), "<th class=\"num\">较上年</th>") {
 		t.Error("the county ranking has no change of rank")
+	}
+
+	// Next year's templates come from next year's plan, read from the database.
+	tdir := t.TempDir()
+	if _, stderr, code := run(t, "template", "--db", db, "--period", "2022年第一季度", "--unit", "东阿县", "--out", tdir); code != ExitOK {
+		t.Fatalf("template of 2022: %s", stderr)
+	}
+	m, err := template.ReadFile(filepath.Join(tdir, "东阿县.xlsx"))
+	plans, _, _ := run(t, "sql", "--db", db, "SELECT plan_id FROM plans WHERE year = 2022")
+	if err != nil || m == nil || m.Period != "2022Q1" || !strings.Contains(plans, m.PlanSHA256) {
+		t.Errorf("2022 template: %+v %v (plans %s)", m, err, plans)
 	}
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,11 +9,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"plantrack/plan"
+	"plantrack/store"
 	"plantrack/template"
 )
 
 // templateOptions are the flags of plantrack template.
 type templateOptions struct {
+	db     string // a database whose plan of the period's year serves, when no --plan is given
 	plan   plan.Files
 	period string
 	out    string
@@ -39,9 +42,10 @@ The same plan, unit and period always give the same file.`,
   plantrack template --period 2021Q2 --unit 东阿县 --unit 市司法局`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runTemplate(e, opts)
+			return runTemplate(cmd.Context(), e, opts)
 		},
 	}
+	cmd.Flags().StringVar(&opts.db, "db", store.DefaultPath, "database whose plan of the period's year serves when --plan is not given (if it exists)")
 	cmd.Flags().StringVar(&opts.period, "period", "", "the period units report on (2021Q2, 2021年第二季度; default: the plan year's Q1)")
 	cmd.Flags().StringVar(&opts.out, "out", "", "folder for the templates (default templates/PERIOD)")
 	cmd.Flags().StringArrayVar(&opts.units, "unit", nil, "only this unit (name, alias or id); repeat for more")
@@ -49,8 +53,8 @@ The same plan, unit and period always give the same file.`,
 	return cmd
 }
 
-func runTemplate(e *env, opts templateOptions) error {
-	c, err := loadGoodPlan(e, opts.plan)
+func runTemplate(ctx context.Context, e *env, opts templateOptions) error {
+	c, err := templatePlan(ctx, e, opts)
 	if err != nil {
 		return err
 	}
@@ -117,4 +121,34 @@ func templateUnits(c *plan.Bundle, names []string) ([]*plan.Unit, error) {
 		out = append(out, u)
 	}
 	return out, nil
+}
+
+// templatePlan is the plan templates are made from: --plan and its registry when given;
+// else, when the database exists and holds a plan of --period's year, that plan (next
+// year's templates come from next year's plan once it is ingested); else the built-in.
+func templatePlan(ctx context.Context, e *env, opts templateOptions) (*plan.Bundle, error) {
+	if opts.plan != (plan.Files{}) || opts.period == "" {
+		return loadGoodPlan(e, opts.plan)
+	}
+	p, err := plan.ParsePeriod(opts.period)
+	if err != nil {
+		return nil, usageErrorf("--period %q: %v", opts.period, err)
+	}
+	if _, err := os.Stat(opts.db); err == nil {
+		db, err := store.OpenReadOnly(ctx, opts.db)
+		if err != nil {
+			return nil, err
+		}
+		defer db.Close()
+		stored, err := db.Plans(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range stored {
+			if s.Year == p.Year() && s.Bundle != nil {
+				return s.Bundle, nil
+			}
+		}
+	}
+	return loadGoodPlan(e, opts.plan)
 }
