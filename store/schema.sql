@@ -136,3 +136,48 @@ CREATE TABLE IF NOT EXISTS rejected_rows (
 -- Databases made before reason_zh: their rejections keep an empty one (receipts fall back
 -- to the reason code's label).
 ALTER TABLE rejected_rows ADD COLUMN IF NOT EXISTS reason_zh VARCHAR DEFAULT '';
+
+-- Review (审核/销号): one row per decision imported from a review workbook, tied to the
+-- exact report it judged (its batch, file and row): a newer report on the same
+-- assignment needs a review of its own.
+CREATE TABLE IF NOT EXISTS reviews (
+    unit_id       VARCHAR NOT NULL,
+    task_no       INTEGER NOT NULL,
+    period        period NOT NULL,
+    decision      VARCHAR NOT NULL,   -- approved | returned
+    comment       VARCHAR NOT NULL,   -- 审核意见 ('' when none)
+    reviewed_on   DATE,               -- the workbook's 审核日期
+    batch_id      INTEGER NOT NULL,   -- the review import that stored it
+    source_file   VARCHAR NOT NULL,   -- the review workbook and its row
+    source_row    INTEGER NOT NULL,
+    report_batch  INTEGER NOT NULL,   -- the report judged: submissions' lineage
+    report_file   VARCHAR NOT NULL,
+    report_sheet  VARCHAR NOT NULL,
+    report_row    INTEGER NOT NULL
+);
+-- One row per review import (its number is a batch_id of its own series).
+CREATE TABLE IF NOT EXISTS review_batches (
+    batch_id    INTEGER NOT NULL,
+    imported_at TIMESTAMP NOT NULL,
+    files       INTEGER NOT NULL,
+    decisions   BIGINT NOT NULL,
+    rejected    BIGINT NOT NULL
+);
+
+-- Editions: the figures the pages of a period showed when they were published, frozen.
+CREATE TABLE IF NOT EXISTS editions (
+    name         VARCHAR NOT NULL,    -- unique
+    period       period NOT NULL,
+    published_on DATE NOT NULL,
+    fingerprint  VARCHAR NOT NULL,    -- of the database's rows when published
+    batches      INTEGER[] NOT NULL,  -- the ingest batches its figures rest on
+    reviews      INTEGER[] NOT NULL,  -- the review imports they rest on
+    pages        BLOB NOT NULL        -- everything the pages showed, as the renderer read it
+);
+CREATE TABLE IF NOT EXISTS edition_figures (
+    edition VARCHAR NOT NULL,
+    view    VARCHAR NOT NULL,
+    key     VARCHAR NOT NULL,
+    metric  VARCHAR NOT NULL,
+    value   DOUBLE
+);
