@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -17,6 +18,7 @@ import (
 // reportOptions are the flags of plantrack report.
 type reportOptions struct {
 	db, period, out, date string
+	edition               string // render this edition's frozen pages
 	pdf                   bool
 }
 
@@ -43,6 +45,7 @@ chromium fonts-noto-cjk).`,
 	cmd.Flags().StringVar(&opts.out, "out", opts.out, "folder to write the reports to")
 	cmd.Flags().StringVar(&opts.date, "date", "", "date printed on the reports, YYYY-MM-DD (default: the latest 填报日期 in the data)")
 	cmd.Flags().BoolVar(&opts.pdf, "pdf", false, "also print each page to PDF with headless Chromium")
+	cmd.Flags().StringVar(&opts.edition, "edition", "", "render a published edition's pages, as they were published (plantrack publish)")
 	return cmd
 }
 
@@ -59,13 +62,34 @@ func runReport(ctx context.Context, e *env, opts reportOptions) error {
 		return err
 	}
 	defer db.Close()
-	p, err := dbPeriod(ctx, db, opts.period)
-	if err != nil {
-		return err
-	}
-	d, pages, err := reports.Render(ctx, db.DB, opts.out, reports.Options{Period: string(p), BuildDate: opts.date})
-	if err != nil {
-		return err
+	var d *reports.Data
+	var pages []reports.Page
+	if opts.edition != "" {
+		// An edition's pages, as they were published: their frozen data, rendered again.
+		if opts.period != "" || opts.date != "" {
+			return usageErrorf("--edition renders the edition's own period and date: drop --period and --date")
+		}
+		ed, _, err := db.ReadEdition(ctx, opts.edition)
+		if errors.Is(err, store.ErrNoEdition) {
+			return usageErrorf("--edition: %v", err)
+		}
+		if err != nil {
+			return err
+		}
+		if d, err = reports.Thaw(ed.Pages); err != nil {
+			return err
+		}
+		if pages, err = reports.Write(ctx, d, opts.out); err != nil {
+			return err
+		}
+	} else {
+		p, err := dbPeriod(ctx, db, opts.period)
+		if err != nil {
+			return err
+		}
+		if d, pages, err = reports.Render(ctx, db.DB, opts.out, reports.Options{Period: string(p), BuildDate: opts.date}); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(e.stdout, "%s %s: completion %s, %d pages\n", d.Title, d.Period, reports.Pct(d.Overall.Rate), len(pages))
 	if opts.pdf {

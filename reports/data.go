@@ -34,9 +34,12 @@ type Data struct {
 	// PriorPeriod is the same quarter a year before, when the database holds that year's
 	// plan ("" otherwise); YoY holds year_over_year_at's figures by scope, key and metric.
 	PriorPeriod string
-	YoY         map[yoyKey]YoY
+	YoY         map[string]YoY // by yoyKey
 	// ComparedKinds are the kinds the county comparison ranks (rule compared_kinds()).
 	ComparedKinds []string
+	// Editions are the editions published of this period before these pages were read,
+	// with the figures that differ from theirs now.
+	Editions []EditionNote
 }
 
 // Overall is the headline: completion, progress, coverage and on time at the period.
@@ -265,16 +268,29 @@ func Load(ctx context.Context, db *sql.DB, period, buildDate string) (*Data, err
 	var kinds any
 	q.row(`SELECT compared_kinds()`, &kinds)
 	d.ComparedKinds = strs(kinds)
-	d.YoY = map[yoyKey]YoY{}
+	d.YoY = map[string]YoY{}
 	q.each(fmt.Sprintf(`SELECT scope, key, metric, current, previous, coalesce(prior_period::VARCHAR, '') FROM %s`, at("year_over_year")), func(s scanner) error {
-		var k yoyKey
+		var scope, key, metric string
 		var v YoY
 		var prev sql.NullFloat64
-		err := s.Scan(&k.scope, &k.key, &k.metric, &v.Current, &prev, &d.PriorPeriod)
+		err := s.Scan(&scope, &key, &metric, &v.Current, &prev, &d.PriorPeriod)
 		if prev.Valid {
 			v.Previous, v.Known = prev.Float64, true
 		}
-		d.YoY[k] = v
+		d.YoY[yoyKey(scope, key, metric)] = v
+		return err
+	})
+	editions := map[string][]Figure{}
+	var names []string
+	q.each(`SELECT e.name, f.view, f.key, f.metric, f.value FROM editions e JOIN edition_figures f ON f.edition = e.name
+		WHERE e.period = '`+period+`' ORDER BY e.published_on, e.name, f.view, f.key, f.metric`, func(s scanner) error {
+		var name string
+		var f Figure
+		err := s.Scan(&name, &f.View, &f.Key, &f.Metric, &f.Value)
+		if _, ok := editions[name]; !ok {
+			names = append(names, name)
+		}
+		editions[name] = append(editions[name], f)
 		return err
 	})
 	q.each(`SELECT unit_id, unit_name, aliases FROM units ORDER BY sort_order`, func(s scanner) error {
@@ -286,6 +302,12 @@ func Load(ctx context.Context, db *sql.DB, period, buildDate string) (*Data, err
 	})
 	if q.err != nil {
 		return nil, q.err
+	}
+	if len(names) > 0 {
+		now := Figures(d)
+		for i, n := range names {
+			d.Editions = append(d.Editions, EditionNote{Name: n, Page: fmt.Sprintf("editions/%d.html", i+1), Changes: Changes(editions[n], now)})
+		}
 	}
 	if len(d.Sections) == 0 {
 		return nil, fmt.Errorf("period %s is not a quarter of the plan year %d", period, d.Year)

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -50,17 +51,27 @@ func Render(ctx context.Context, db *sql.DB, out string, opt Options) (*Data, []
 	if err != nil {
 		return nil, nil, err
 	}
+	pages, err := Write(ctx, d, out)
+	return d, pages, err
+}
+
+// Write writes the pages of d (read from the views, or frozen in an edition) into out:
+// the same data gives byte-identical files.
+func Write(ctx context.Context, d *Data, out string) ([]Page, error) {
 	if err := WriteAssets(out); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	set, err := buildCharts(d)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	var pages []Page
 	page := func(r *pageRenderer, name, title, body, class string, charts map[string]Chart, extra map[string]any) error {
 		html, err := r.render(body, pageData{D: d, PageTitle: title, Base: strings.Repeat("../", strings.Count(name, "/")), BodyClass: class,
 			Charts: len(charts) > 0, Map: charts["map"].Option != "", Unit: extra["unit"], Tasks: extra["tasks"]}, charts)
+		if e, ok := extra["edition"].(*EditionNote); ok && err == nil {
+			html, err = r.render(body, pageData{D: d, PageTitle: title, Base: strings.Repeat("../", strings.Count(name, "/")), BodyClass: class, Edition: e}, charts)
+		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
@@ -68,7 +79,7 @@ func Render(ctx context.Context, db *sql.DB, out string, opt Options) (*Data, []
 	}
 	main, err := newPageRenderer(d)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	for _, p := range []struct {
 		name, title, body string
@@ -84,9 +95,18 @@ func Render(ctx context.Context, db *sql.DB, out string, opt Options) (*Data, []
 			class = ""
 		}
 		if err := page(main, p.name, p.title, p.body, class, p.charts, nil); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		pages = append(pages, Page{Name: p.name, Title: p.title})
+	}
+	// The figures that changed since each edition of the period was published.
+	for i := range d.Editions {
+		e := &d.Editions[i]
+		title := "与《" + e.Name + "》相比的数字变化"
+		if err := page(main, e.Page, title, "edition", "edition", nil, map[string]any{"edition": e}); err != nil {
+			return nil, err
+		}
+		pages = append(pages, Page{Name: e.Page, Title: title})
 	}
 	// A province has tens of thousands of units: their pages are rendered on every core,
 	// each worker with its own copy of the templates.
@@ -96,7 +116,7 @@ func Render(ctx context.Context, db *sql.DB, out string, opt Options) (*Data, []
 	for range workers - 1 {
 		r, err := newPageRenderer(d)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		renderers <- r
 	}
@@ -119,17 +139,17 @@ func Render(ctx context.Context, db *sql.DB, out string, opt Options) (*Data, []
 		})
 	}
 	if err := eg.Wait(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil { // cancelled: the unit pages are not all written
-		return nil, nil, err
+		return nil, err
 	}
 	pages = append(pages, unitPages...)
 	if err := writeSummary(filepath.Join(out, "summary.xlsx"), d); err != nil {
-		return nil, nil, fmt.Errorf("summary.xlsx: %w", err)
+		return nil, fmt.Errorf("summary.xlsx: %w", err)
 	}
 	pages = append(pages, Page{Name: "summary.xlsx", Title: "Excel 汇总表"})
-	return d, pages, nil
+	return pages, nil
 }
 
 type chartSet struct {
@@ -233,6 +253,7 @@ type pageData struct {
 	BodyClass       string
 	Charts, Map     bool
 	Unit, Tasks     any
+	Edition         *EditionNote // the edition page's
 }
 
 // chartView is a chart with the note on its data source.
@@ -276,7 +297,15 @@ type overdueGroup struct {
 // funcs are the template functions; the page-specific ones see the page's charts.
 func funcs(d *Data, pageCharts func() map[string]Chart) template.FuncMap {
 	return template.FuncMap{
-		"pct":  Pct,
+		"pct": Pct,
+		// figure writes a frozen or current figure: a rate as a percentage would be
+		// ambiguous between views, so every figure shows as stored; "—" for none.
+		"figure": func(v *float64) string {
+			if v == nil {
+				return "—"
+			}
+			return strconv.FormatFloat(*v, 'f', -1, 64)
+		},
 		"pct1": func(v float64) string { return fmt.Sprintf("%.1f%%", round1(v)) },
 		"join": strings.Join,
 		"clip": func(s string, n int) string {

@@ -11,13 +11,14 @@ type YoY struct {
 	Known             bool // last year has the figure
 }
 
-type yoyKey struct{ scope, key, metric string }
+// yoyKey names a figure of year_over_year_at: scope/key/metric.
+func yoyKey(scope, key, metric string) string { return scope + "/" + key + "/" + metric }
 
 // Compared says how a figure changed since the same quarter a year before, as the white
 // paper says it: "较上年同期提高 2.7 个百分点" for a rate, "位次较上年同期上升 2 位" for a rank; ""
 // when last year has no such figure. One home for this wording.
 func (d *Data) Compared(scope, key, metric string) string {
-	v, ok := d.YoY[yoyKey{scope, key, metric}]
+	v, ok := d.YoY[yoyKey(scope, key, metric)]
 	if !ok || !v.Known {
 		return ""
 	}
@@ -43,7 +44,7 @@ func (d *Data) Compared(scope, key, metric string) string {
 // RankMove is a county's move in the ranking since a year before, for a table cell:
 // ↑2, ↓1, –; "" when it was not ranked then.
 func (d *Data) RankMove(unitID string) string {
-	v, ok := d.YoY[yoyKey{"county", unitID, "rank"}]
+	v, ok := d.YoY[yoyKey("county", unitID, "rank")]
 	if !ok || !v.Known {
 		return ""
 	}
