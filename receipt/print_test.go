@@ -5,15 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -28,103 +23,22 @@ import (
 // poppler-utils (pdfinfo, pdftotext) reads the PDF back. They need the Debian packages
 // libreoffice-calc, poppler-utils and fonts-noto-cjk, and fail without them: CI installs them.
 
-// office runs LibreOffice headless to convert files into dir as format (pdf, xlsx), with a
-// profile of the test's own, so that tests running at once do not share one.
-func office(t *testing.T, format, dir string, files ...string) {
-	t.Helper()
-	bin, err := exec.LookPath("soffice")
-	if err != nil {
-		t.Fatalf("soffice (LibreOffice, Debian package libreoffice-calc) is needed to print: %v", err)
-	}
-	profile := (&url.URL{Scheme: "file", Path: filepath.Join(t.TempDir(), "profile")}).String()
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-	defer cancel()
-	args := append([]string{"-env:UserInstallation=" + profile, "--headless", "--convert-to", format, "--outdir", dir}, files...)
-	out, err := exec.CommandContext(ctx, bin, args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("soffice %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	for _, f := range files {
-		want := filepath.Join(dir, strings.TrimSuffix(filepath.Base(f), filepath.Ext(f))+"."+format)
-		if _, err := os.Stat(want); err != nil {
-			t.Fatalf("soffice wrote no %s:\n%s", want, out)
-		}
-	}
-}
-
-// poppler runs a poppler-utils tool and returns its output.
-func poppler(t *testing.T, tool string, args ...string) string {
-	t.Helper()
-	if _, err := exec.LookPath(tool); err != nil {
-		t.Fatalf("%s (Debian package poppler-utils) is needed to read the PDF: %v", tool, err)
-	}
-	out, err := exec.Command(tool, args...).Output()
-	if err != nil {
-		t.Fatalf("%s %s: %v", tool, strings.Join(args, " "), err)
-	}
-	return string(out)
-}
-
-var pageSize = regexp.MustCompile(`(?m)^Page +(\d+) size: +([\d.]+) x ([\d.]+) pts`)
-
 // pdfPages checks that every page of a PDF is A4 landscape (842 × 595 points) and returns
 // how many there are.
 func pdfPages(t *testing.T, pdf string) int {
 	t.Helper()
-	info := poppler(t, "pdfinfo", pdf)
-	m := regexp.MustCompile(`(?m)^Pages: +(\d+)$`).FindStringSubmatch(info)
-	if m == nil {
-		t.Fatalf("pdfinfo %s: no page count:\n%s", pdf, info)
-	}
-	n, _ := strconv.Atoi(m[1])
-	sizes := pageSize.FindAllStringSubmatch(poppler(t, "pdfinfo", "-f", "1", "-l", m[1], pdf), -1)
-	if len(sizes) != n {
-		t.Fatalf("pdfinfo %s: %d pages, %d sizes", pdf, n, len(sizes))
-	}
-	for _, s := range sizes {
-		w, _ := strconv.ParseFloat(s[2], 64)
-		h, _ := strconv.ParseFloat(s[3], 64)
-		if w < 841 || w > 843 || h < 594 || h > 596.5 {
-			t.Errorf("%s page %s is %s x %s points, want A4 landscape 842 x 595", filepath.Base(pdf), s[1], s[2], s[3])
+	sizes := testkit.PDFPages(t, pdf)
+	for i, s := range sizes {
+		if s[0] < 841 || s[0] > 843 || s[1] < 594 || s[1] > 596.5 {
+			t.Errorf("%s page %d is %g x %g points, want A4 landscape 842 x 595", filepath.Base(pdf), i+1, s[0], s[1])
 		}
 	}
-	return n
-}
-
-// pageText is one page's text, laid out as printed.
-func pageText(t *testing.T, pdf string, page int) string {
-	t.Helper()
-	p := strconv.Itoa(page)
-	return poppler(t, "pdftotext", "-layout", "-f", p, "-l", p, pdf, "-")
+	return len(sizes)
 }
 
 // squeeze drops all white space: a cell's wrapped lines read as one text again.
 func squeeze(s string) string {
 	return strings.Join(strings.Fields(s), "")
-}
-
-var word = regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>`)
-
-// box is a word of a PDF page and where it stands, in points from the top left.
-type box struct {
-	x0, y0, x1, y1 float64
-	text           string
-}
-
-// words are a page's words, line by line (pdftotext -bbox).
-func words(t *testing.T, pdf string, page int) []box {
-	t.Helper()
-	p := strconv.Itoa(page)
-	var out []box
-	for _, m := range word.FindAllStringSubmatch(poppler(t, "pdftotext", "-bbox", "-f", p, "-l", p, pdf, "-"), -1) {
-		var b box
-		for i, v := range []*float64{&b.x0, &b.y0, &b.x1, &b.y1} {
-			*v, _ = strconv.ParseFloat(m[i+1], 64)
-		}
-		b.text = m[5]
-		out = append(out, b)
-	}
-	return out
 }
 
 // A receipt with long wrapped reasons and long task texts prints on A4 landscape, one page
@@ -207,20 +121,20 @@ func TestReceiptPrints(t *testing.T) {
 	f.Close()
 
 	pdfs := filepath.Join(dir, "pdf")
-	office(t, "pdf", pdfs, big, small)
+	testkit.Convert(t, "pdf", pdfs, big, small)
 
 	// The small receipt: one page a sheet.
 	smallPDF := filepath.Join(pdfs, "市委编办-回执.pdf")
 	if n := pdfPages(t, smallPDF); n != 2 {
 		t.Errorf("市委编办-回执 prints on %d pages, want 2 (回执 and 已接收, one page each)", n)
 	}
-	first := pageText(t, smallPDF, 1)
+	first := testkit.PDFText(t, smallPDF, 1)
 	for _, want := range []string{"进度报送回执", "报送文件：市委编办.csv", "二、本期尚未报送的任务（共1项，请补报）", "所属部分", "第 1 页，共 2 页"} {
 		if !strings.Contains(first, want) {
 			t.Errorf("市委编办-回执 page 1 lacks %q:\n%s", want, first)
 		}
 	}
-	if second := pageText(t, smallPDF, 2); !strings.Contains(second, "已接收的行（共1行）") || !strings.Contains(second, "提示") {
+	if second := testkit.PDFText(t, smallPDF, 2); !strings.Contains(second, "已接收的行（共1行）") || !strings.Contains(second, "提示") {
 		t.Errorf("市委编办-回执 page 2:\n%s", second)
 	}
 
@@ -230,7 +144,7 @@ func TestReceiptPrints(t *testing.T) {
 	if n < 3 || n > 8 {
 		t.Errorf("市司法局-回执 prints on %d pages, want 3 to 8", n)
 	}
-	first = pageText(t, bigPDF, 1)
+	first = testkit.PDFText(t, bigPDF, 1)
 	for _, want := range []string{"聊城市2021年法治政府建设工作计划 进度报送回执", "报送文件：市司法局.csv", "退回原因", "该行原始内容",
 		fmt.Sprintf("第 1 页，共 %d 页", n)} {
 		if !strings.Contains(first, want) {
@@ -240,7 +154,7 @@ func TestReceiptPrints(t *testing.T) {
 	// The title repeats at the top of every page of 回执, the header of 已接收 on its own.
 	front, accepted := 0, 0
 	for i := 1; i <= n; i++ {
-		text := pageText(t, bigPDF, i)
+		text := testkit.PDFText(t, bigPDF, i)
 		top := strings.TrimSpace(text)
 		switch {
 		case strings.HasPrefix(top, "聊城市2021年法治政府建设工作计划 进度报送回执"):
@@ -265,27 +179,27 @@ func TestReceiptPrints(t *testing.T) {
 	// the headers 任务序号 and 出错栏目) below the header and above the next rejected row is
 	// all of it. Were the row too short, LibreOffice would cut it, or let it run over the
 	// rows beside.
-	ws := words(t, bigPDF, 1)
-	var left, right, head, next box
+	ws := testkit.PDFWords(t, bigPDF, 1)
+	var left, right, head, next testkit.Word
 	for _, w := range ws {
 		switch {
-		case w.text == "任务序号" && left.text == "":
+		case w.Text == "任务序号" && left.Text == "":
 			left = w
-		case w.text == "出错栏目" && right.text == "":
+		case w.Text == "出错栏目" && right.Text == "":
 			right = w
-		case w.text == "退回原因" && head.text == "":
+		case w.Text == "退回原因" && head.Text == "":
 			head = w
-		case strings.HasPrefix(w.text, "「完成进度") && next.text == "":
+		case strings.HasPrefix(w.Text, "「完成进度") && next.Text == "":
 			next = w
 		}
 	}
-	if left.text == "" || right.text == "" || head.text == "" || next.text == "" {
+	if left.Text == "" || right.Text == "" || head.Text == "" || next.Text == "" {
 		t.Fatalf("page 1 lacks the headers 任务序号, 退回原因, 出错栏目 or the second rejected row:\n%v", ws)
 	}
 	var cell strings.Builder
 	for _, w := range ws {
-		if w.x0 >= left.x1 && w.x1 <= right.x0 && w.y0 >= head.y1 && w.y1 <= next.y0 {
-			cell.WriteString(w.text)
+		if w.X0 >= left.X1 && w.X1 <= right.X0 && w.Y0 >= head.Y1 && w.Y1 <= next.Y0 {
+			cell.WriteString(w.Text)
 		}
 	}
 	if cell.String() != squeeze(reason) {
@@ -294,7 +208,7 @@ func TestReceiptPrints(t *testing.T) {
 
 	// Saved again by LibreOffice, the receipt is still known for one.
 	resaved := filepath.Join(dir, "resaved")
-	office(t, "xlsx", resaved, big)
+	testkit.Convert(t, "xlsx", resaved, big)
 	g, err := excelize.OpenFile(filepath.Join(resaved, "市司法局-回执.xlsx"))
 	if err != nil {
 		t.Fatal(err)

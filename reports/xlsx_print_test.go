@@ -4,15 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
+
+	"plantrack/internal/testkit"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -21,79 +18,14 @@ import (
 // poppler-utils (pdfinfo, pdftotext) reads the PDF back. The test needs the Debian packages
 // libreoffice-calc, poppler-utils and fonts-noto-cjk, and fails without them: CI installs them.
 
-// summaryOffice runs LibreOffice headless to convert files into dir as format (pdf, xlsx),
-// with a profile of the test's own, so that tests running at once do not share one.
-func summaryOffice(t *testing.T, format, dir string, files ...string) {
-	t.Helper()
-	bin, err := exec.LookPath("soffice")
-	if err != nil {
-		t.Fatalf("soffice (LibreOffice, Debian package libreoffice-calc) is needed to print: %v", err)
-	}
-	profile := (&url.URL{Scheme: "file", Path: filepath.Join(t.TempDir(), "profile")}).String()
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-	defer cancel()
-	args := append([]string{"-env:UserInstallation=" + profile, "--headless", "--convert-to", format, "--outdir", dir}, files...)
-	out, err := exec.CommandContext(ctx, bin, args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("soffice %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	for _, f := range files {
-		want := filepath.Join(dir, strings.TrimSuffix(filepath.Base(f), filepath.Ext(f))+"."+format)
-		if _, err := os.Stat(want); err != nil {
-			t.Fatalf("soffice wrote no %s:\n%s", want, out)
-		}
-	}
-}
-
-// summaryPoppler runs a poppler-utils tool and returns its output.
-func summaryPoppler(t *testing.T, tool string, args ...string) string {
-	t.Helper()
-	if _, err := exec.LookPath(tool); err != nil {
-		t.Fatalf("%s (Debian package poppler-utils) is needed to read the PDF: %v", tool, err)
-	}
-	out, err := exec.Command(tool, args...).Output()
-	if err != nil {
-		t.Fatalf("%s %s: %v", tool, strings.Join(args, " "), err)
-	}
-	return string(out)
-}
-
-var (
-	summaryPageCount = regexp.MustCompile(`(?m)^Pages: +(\d+)$`)
-	summaryPageSize  = regexp.MustCompile(`(?m)^Page +(\d+) size: +([\d.]+) x ([\d.]+) pts`)
-	summaryWord      = regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>`)
-)
-
-// summaryBox is a word of a PDF page and where it stands, in points from the top left.
-type summaryBox struct {
-	x0, y0, x1, y1 float64
-	text           string
-}
-
-// summaryWords are a page's words (pdftotext -bbox).
-func summaryWords(t *testing.T, pdf string, page int) []summaryBox {
-	t.Helper()
-	p := strconv.Itoa(page)
-	var out []summaryBox
-	for _, m := range summaryWord.FindAllStringSubmatch(summaryPoppler(t, "pdftotext", "-bbox", "-f", p, "-l", p, pdf, "-"), -1) {
-		var b summaryBox
-		for i, v := range []*float64{&b.x0, &b.y0, &b.x1, &b.y1} {
-			*v, _ = strconv.ParseFloat(m[i+1], 64)
-		}
-		b.text = m[5]
-		out = append(out, b)
-	}
-	return out
-}
-
 // find is the first word reading text.
-func find(ws []summaryBox, text string) (summaryBox, bool) {
+func find(ws []testkit.Word, text string) (testkit.Word, bool) {
 	for _, w := range ws {
-		if w.text == text {
+		if w.Text == text {
 			return w, true
 		}
 	}
-	return summaryBox{}, false
+	return testkit.Word{}, false
 }
 
 // summary.xlsx prints every sheet on A4 landscape, one page wide, its header at the top of
@@ -155,23 +87,13 @@ func TestSummaryPrints(t *testing.T) {
 	f.Close()
 
 	pdfs := filepath.Join(dir, "pdf")
-	summaryOffice(t, "pdf", pdfs, path)
+	testkit.Convert(t, "pdf", pdfs, path)
 	pdf := filepath.Join(pdfs, "summary.pdf")
-	info := summaryPoppler(t, "pdfinfo", pdf)
-	m := summaryPageCount.FindStringSubmatch(info)
-	if m == nil {
-		t.Fatalf("pdfinfo: no page count:\n%s", info)
-	}
-	n, _ := strconv.Atoi(m[1])
-	sizes := summaryPageSize.FindAllStringSubmatch(summaryPoppler(t, "pdfinfo", "-f", "1", "-l", m[1], pdf), -1)
-	if len(sizes) != n {
-		t.Fatalf("pdfinfo: %d pages, %d sizes", n, len(sizes))
-	}
-	for _, s := range sizes {
-		w, _ := strconv.ParseFloat(s[2], 64)
-		h, _ := strconv.ParseFloat(s[3], 64)
-		if w < 841 || w > 843 || h < 594 || h > 596.5 {
-			t.Errorf("page %s is %s x %s points, want A4 landscape 842 x 595", s[1], s[2], s[3])
+	sizes := testkit.PDFPages(t, pdf)
+	n := len(sizes)
+	for i, s := range sizes {
+		if s[0] < 841 || s[0] > 843 || s[1] < 594 || s[1] > 596.5 {
+			t.Errorf("page %d is %g x %g points, want A4 landscape 842 x 595", i+1, s[0], s[1])
 		}
 	}
 
@@ -183,8 +105,7 @@ func TestSummaryPrints(t *testing.T) {
 	}
 	pages := map[string]int{}
 	for i := 1; i <= n; i++ {
-		p := strconv.Itoa(i)
-		text := summaryPoppler(t, "pdftotext", "-layout", "-f", p, "-l", p, pdf, "-")
+		text := testkit.PDFText(t, pdf, i)
 		sheet := ""
 		for _, sh := range sheets {
 			if strings.Contains(strings.Join(strings.Fields(text), ""), "测试市2021年工作计划汇总表"+sh+"第") {
@@ -219,7 +140,7 @@ func TestSummaryPrints(t *testing.T) {
 	// The long task text (on page 3, the sheet 任务) is whole inside its cell: what stands
 	// in the column 内容 between the header and the next task's text is all of it. Were
 	// the row too short, LibreOffice would cut it, or let it run over the next row.
-	ws := summaryWords(t, pdf, 3)
+	ws := testkit.PDFWords(t, pdf, 3)
 	head, ok1 := find(ws, "内容")
 	right, ok2 := find(ws, "牵头单位")
 	next, ok3 := find(ws, "年内至少开展2次检查。")
@@ -228,8 +149,8 @@ func TestSummaryPrints(t *testing.T) {
 	}
 	var cell strings.Builder
 	for _, w := range ws { // pdftotext gives them line by line
-		if w.x0 >= head.x0-1 && w.x1 <= right.x0 && w.y0 >= head.y1 && w.y1 <= next.y0 {
-			cell.WriteString(w.text)
+		if w.X0 >= head.X0-1 && w.X1 <= right.X0 && w.Y0 >= head.Y1 && w.Y1 <= next.Y0 {
+			cell.WriteString(w.Text)
 		}
 	}
 	if cell.String() != long {
@@ -238,7 +159,7 @@ func TestSummaryPrints(t *testing.T) {
 
 	// Saved again by LibreOffice, summary.xlsx is still known for plantrack's own.
 	resaved := filepath.Join(dir, "resaved")
-	summaryOffice(t, "xlsx", resaved, path)
+	testkit.Convert(t, "xlsx", resaved, path)
 	g, err := excelize.OpenFile(filepath.Join(resaved, "summary.xlsx"))
 	if err != nil {
 		t.Fatal(err)

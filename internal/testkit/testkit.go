@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -158,10 +159,16 @@ func Accounted(t testing.TB, db *sql.DB) {
 }
 
 // SOffice converts file with LibreOffice (headless, as a clerk's re-save would) to format
-// ("xlsx", "ods", "pdf", …) in outDir, and returns the new file's path. Each call has a
-// profile of its own, so conversions can run side by side. LibreOffice is required: CI
-// installs it (Debian: libreoffice-calc).
+// ("xlsx", "ods", "pdf", …) in outDir, and returns the new file's path.
 func SOffice(t testing.TB, file, format, outDir string) string {
+	t.Helper()
+	return Convert(t, format, outDir, file)[0]
+}
+
+// Convert converts files with LibreOffice, headless, to format in outDir, and returns the
+// new files' paths. Each call has a profile of its own, so conversions can run side by
+// side. LibreOffice is required: CI installs it (Debian: libreoffice-calc).
+func Convert(t testing.TB, format, outDir string, files ...string) []string {
 	t.Helper()
 	bin, err := exec.LookPath("soffice")
 	if err != nil {
@@ -179,13 +186,85 @@ func SOffice(t testing.TB, file, format, outDir string) string {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "-env:UserInstallation=file://"+profile, "--headless", "--norestore",
-		"--convert-to", format, "--outdir", outDir, file)
-	out, err := cmd.CombinedOutput()
-	name := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)) + "." + strings.SplitN(format, ":", 2)[0]
-	path := filepath.Join(outDir, name)
-	if _, serr := os.Stat(path); err != nil || serr != nil {
-		t.Fatalf("soffice --convert-to %s %s: %v %v\n%s", format, file, err, serr, out)
+	args := append([]string{"-env:UserInstallation=file://" + profile, "--headless", "--norestore", "--convert-to", format, "--outdir", outDir}, files...)
+	out, err := exec.CommandContext(ctx, bin, args...).CombinedOutput()
+	var paths []string
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), filepath.Ext(f)) + "." + strings.SplitN(format, ":", 2)[0]
+		path := filepath.Join(outDir, name)
+		if _, serr := os.Stat(path); err != nil || serr != nil {
+			t.Fatalf("soffice --convert-to %s %s: %v %v\n%s", format, f, err, serr, out)
+		}
+		paths = append(paths, path)
 	}
-	return path
+	return paths
+}
+
+// Poppler runs a poppler-utils tool (pdfinfo, pdftotext) and returns its output. CI
+// installs it (Debian: poppler-utils).
+func Poppler(t testing.TB, tool string, args ...string) string {
+	t.Helper()
+	if _, err := exec.LookPath(tool); err != nil {
+		t.Fatalf("%s (Debian package poppler-utils) is needed to read the PDF: %v", tool, err)
+	}
+	out, err := exec.Command(tool, args...).Output()
+	if err != nil {
+		t.Fatalf("%s %s: %v", tool, strings.Join(args, " "), err)
+	}
+	return string(out)
+}
+
+var (
+	pdfPageCount = regexp.MustCompile(`(?m)^Pages: +(\d+)$`)
+	pdfPageSize  = regexp.MustCompile(`(?m)^Page +(\d+) size: +([\d.]+) x ([\d.]+) pts`)
+	pdfWord      = regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>`)
+)
+
+// PDFPages are the sizes of a PDF's pages, in points (width, height).
+func PDFPages(t testing.TB, pdf string) [][2]float64 {
+	t.Helper()
+	info := Poppler(t, "pdfinfo", pdf)
+	m := pdfPageCount.FindStringSubmatch(info)
+	if m == nil {
+		t.Fatalf("pdfinfo %s: no page count:\n%s", pdf, info)
+	}
+	var out [][2]float64
+	for _, s := range pdfPageSize.FindAllStringSubmatch(Poppler(t, "pdfinfo", "-f", "1", "-l", m[1], pdf), -1) {
+		w, _ := strconv.ParseFloat(s[2], 64)
+		h, _ := strconv.ParseFloat(s[3], 64)
+		out = append(out, [2]float64{w, h})
+	}
+	if n, _ := strconv.Atoi(m[1]); n != len(out) {
+		t.Fatalf("pdfinfo %s: %d pages, %d sizes", pdf, n, len(out))
+	}
+	return out
+}
+
+// PDFText is one page's text, laid out as printed (pdftotext -layout).
+func PDFText(t testing.TB, pdf string, page int) string {
+	t.Helper()
+	p := strconv.Itoa(page)
+	return Poppler(t, "pdftotext", "-layout", "-f", p, "-l", p, pdf, "-")
+}
+
+// Word is a word of a PDF page and where it stands, in points from the top left.
+type Word struct {
+	X0, Y0, X1, Y1 float64
+	Text           string
+}
+
+// PDFWords are a page's words, line by line (pdftotext -bbox).
+func PDFWords(t testing.TB, pdf string, page int) []Word {
+	t.Helper()
+	p := strconv.Itoa(page)
+	var out []Word
+	for _, m := range pdfWord.FindAllStringSubmatch(Poppler(t, "pdftotext", "-bbox", "-f", p, "-l", p, pdf, "-"), -1) {
+		var w Word
+		for i, v := range []*float64{&w.X0, &w.Y0, &w.X1, &w.Y1} {
+			*v, _ = strconv.ParseFloat(m[i+1], 64)
+		}
+		w.Text = m[5]
+		out = append(out, w)
+	}
+	return out
 }
