@@ -175,7 +175,7 @@ database, completion rates by section, task, unit and county, and offline chart 
 	})
 	root.SetUsageTemplate(root.UsageTemplate() + "\n" + exitHelp + "\n")
 	root.AddCommand(newPlanCmd(e), newIngestCmd(e), newBuildCmd(e), newSQLCmd(e), newExportCmd(e),
-		newReportCmd(e), newTemplateCmd(e), newStatusCmd(e), newDemoCmd(e), newPublishCmd(e), newDiffCmd(e))
+		newReportCmd(e), newTemplateCmd(e), newStatusCmd(e), newDemoCmd(e), newPublishCmd(e), newDiffCmd(e), newReviewCmd(e))
 	return root
 }
 

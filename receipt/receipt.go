@@ -1,6 +1,7 @@
 // Package receipt writes the receipt (回执) of each submitted file: an XLSX for the unit
 // saying which rows were accepted, which were rejected and why (in Chinese, next to what
-// the unit wrote), and which of its tasks are still missing for the period.
+// the unit wrote), which of its tasks are still missing for the period, and which of its
+// claims of completion the office returned on review (退回), with the 审核意见.
 //
 // A receipt is made from what the database holds for the file's content (its sha256), so
 // a file ingested before gets the same receipt again, and the same database and file give
@@ -18,6 +19,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -136,6 +138,18 @@ type receipt struct {
 	rejections []rejection
 	acceptedRs []accepted
 	owed       []owed // (unit, period) pairs the file reports for, with their missing tasks
+	returned   []returnedTask
+}
+
+// returnedTask is a claim of completion of the file's units and periods that the office
+// returned on review (退回) and that still stands: the unit must put it right and report
+// the task again.
+type returnedTask struct {
+	unitName, period, text, comment string
+	task                            int
+	reviewedOn                      sql.NullTime
+	file, sheet                     string
+	row                             int
 }
 
 type rejection struct {
@@ -276,6 +290,10 @@ func loadAll(ctx context.Context, db *sql.DB, rs []*receipt, opt Options) error 
 	if err != nil {
 		return err
 	}
+	returned, err := returnedAll(ctx, db, pairs)
+	if err != nil {
+		return err
+	}
 	for i, r := range rs {
 		ps := slices.Clone(pairs[i])
 		slices.SortStableFunc(ps, func(a, b [2]string) int { return strings.Compare(a[1], b[1]) })
@@ -283,9 +301,56 @@ func loadAll(ctx context.Context, db *sql.DB, rs []*receipt, opt Options) error 
 			if o, ok := owing[k]; ok {
 				r.owed = append(r.owed, o)
 			}
+			r.returned = append(r.returned, returned[k]...)
 		}
 	}
 	return nil
+}
+
+// returnedAll lists, for each (unit, period) pair, the unit's claims of completion
+// standing at the period that the office returned on review, with the 审核意见, as the
+// model standing_reports_at says (it reads submissions, so receipts after ingest
+// --no-build say it too). A database with no returned review has none, and is not asked.
+func returnedAll(ctx context.Context, db *sql.DB, pairs [][][2]string) (map[[2]string][]returnedTask, error) {
+	out := map[[2]string][]returnedTask{}
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM reviews WHERE decision = 'returned')
+		* (SELECT count(*) FROM duckdb_functions() WHERE function_name = 'standing_reports_at')`).Scan(&n); err != nil || n == 0 {
+		return out, err
+	}
+	units := map[string][]string{} // by period
+	added := map[[2]string]bool{}
+	for _, ps := range pairs {
+		for _, k := range ps {
+			if !added[k] && plan.Period(k[1]).Valid() {
+				added[k] = true
+				units[k[1]] = append(units[k[1]], k[0])
+			}
+		}
+	}
+	for _, p := range slices.Sorted(maps.Keys(units)) {
+		err := query(ctx, db, `SELECT r.unit_id, u.unit_name, r.task_no, t.task_text, coalesce(r.review_comment, ''), r.reviewed_on,
+			r.source_file, r.source_sheet, r.source_row
+			FROM standing_reports_at(?) r
+			JOIN units u USING (unit_id)
+			JOIN tasks t ON t.plan_year = r.plan_year AND t.task_no = r.task_no
+			WHERE r.claimed AND r.review = 'returned' AND r.unit_id IN (SELECT unnest(?::VARCHAR[]))
+			ORDER BY r.unit_id, r.task_no`, []any{p, units[p]}, func(rows *sql.Rows) error {
+			var x returnedTask
+			var unitID string
+			if err := rows.Scan(&unitID, &x.unitName, &x.task, &x.text, &x.comment, &x.reviewedOn, &x.file, &x.sheet, &x.row); err != nil {
+				return err
+			}
+			x.period = p
+			k := [2]string{unitID, p}
+			out[k] = append(out[k], x)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 func (r *receipt) wholeFileRejected() bool { return r.status == "rejected" }
@@ -637,10 +702,35 @@ func (r *receipt) front(w *sheetWriter) error {
 				rows = append(rows, []string{o.unitName, plan.Period(o.period).Name(), strconv.Itoa(m.task), m.text, m.role, m.section})
 			}
 		}
-		w.table(sh, row+1, []string{"填报单位", "报告期", "任务序号", "任务内容", "分工", "所属部分"}, rows,
+		row = w.table(sh, row+1, []string{"填报单位", "报告期", "任务序号", "任务内容", "分工", "所属部分"}, rows,
 			[]int{w.cell, w.cell, w.cell, w.wrap, w.cell, w.cell})
 	}
-	// The sheet holds two tables of different columns, so the title is what every printed
+	// Claims returned on review: said only when there are some, so a receipt of a database
+	// with none is as it was.
+	if len(r.returned) > 0 {
+		if len(r.owed) > 0 && n > 0 {
+			row++ // below the table of tasks still owed
+		} else {
+			row += 2 // below the line saying none is owed
+		}
+		w.line(sh, row, cols, fmt.Sprintf("三、审核退回的任务（共%d项，请按审核意见整改后重新报送）", len(r.returned)), w.section, sectionSize)
+		var rows [][]string
+		for _, x := range r.returned {
+			date := ""
+			if x.reviewedOn.Valid {
+				date = x.reviewedOn.Time.Format(time.DateOnly)
+			}
+			where := filepath.Base(x.file)
+			if x.sheet != "" {
+				where += " " + x.sheet
+			}
+			where += fmt.Sprintf(" 第%d行", x.row)
+			rows = append(rows, []string{x.unitName, plan.Period(x.period).Name(), strconv.Itoa(x.task), x.text, date, where, x.comment})
+		}
+		w.table(sh, row+1, []string{"填报单位", "报告期", "任务序号", "任务内容", "审核日期", "所审核的报送", "审核意见"}, rows,
+			[]int{w.cell, w.cell, w.cell, w.wrap, w.cell, w.wrap, w.bad})
+	}
+	// The sheet holds tables of different columns, so the title is what every printed
 	// page repeats; the footer names the file.
 	w.check(printSetup(f, sh, 1, 1, r.footer()))
 	return w.err()

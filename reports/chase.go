@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"plantrack/plan"
@@ -41,6 +42,17 @@ type ChaseUnit struct {
 	Late         int     `json:"late"`
 	MissingTasks []int   `json:"missing_tasks"`
 	LastReport   *string `json:"last_submitted_on"` // the latest 填报日期 of its reports for the period
+	// Returned counts the unit's claims of completion the office returned on review (退回)
+	// that still stand at the period; ReturnedTasks names them with the 审核意见. Both
+	// are left out of the JSON when none was returned.
+	Returned      int            `json:"returned,omitempty"`
+	ReturnedTasks []ReturnedTask `json:"returned_tasks,omitempty"`
+}
+
+// ReturnedTask is a task whose standing report was returned on review, with the reason.
+type ReturnedTask struct {
+	Task    int    `json:"task_no"`
+	Comment string `json:"comment"` // 审核意见
 }
 
 // Chase is the chase list (催报清单) of a period, its units in the list's order.
@@ -50,6 +62,7 @@ type Chase struct {
 	Expected int         `json:"expected"`
 	Received int         `json:"received"`
 	OnTime   int         `json:"on_time"`
+	Returned int         `json:"returned,omitempty"` // claims returned on review, all units
 	Units    []ChaseUnit `json:"units"`
 }
 
@@ -64,7 +77,7 @@ func ChaseList(ctx context.Context, db *sql.DB, period plan.Period) (*Chase, err
 	c.DueOn = due.Format(time.DateOnly)
 	rows, err := db.QueryContext(ctx, `
 		SELECT chase_group, unit_id, unit_name, unit_kind, expected, received, on_time, late, missing_tasks, last_submitted_on,
-		       total_expected, total_received, total_on_time
+		       total_expected, total_received, total_on_time, returned, returned_tasks, returned_comments, total_returned
 		FROM chase_list_at(?)
 		ORDER BY group_order, sort_order, unit_id`, string(period))
 	if err != nil {
@@ -73,11 +86,18 @@ func ChaseList(ctx context.Context, db *sql.DB, period plan.Period) (*Chase, err
 	defer rows.Close()
 	for rows.Next() {
 		var u ChaseUnit
-		var missing []any
+		var missing, returned, comments []any
 		var last sql.NullTime
 		if err := rows.Scan(&u.Group, &u.UnitID, &u.UnitName, &u.UnitKind, &u.Expected, &u.Received, &u.OnTime, &u.Late, &missing, &last,
-			&c.Expected, &c.Received, &c.OnTime); err != nil {
+			&c.Expected, &c.Received, &c.OnTime, &u.Returned, &returned, &comments, &c.Returned); err != nil {
 			return nil, fmt.Errorf("chase list: %w", err)
+		}
+		for i, r := range returned {
+			n, ok := r.(int32)
+			if !ok || i >= len(comments) {
+				return nil, fmt.Errorf("chase list: returned task %v is a %T", r, r)
+			}
+			u.ReturnedTasks = append(u.ReturnedTasks, ReturnedTask{Task: int(n), Comment: fmt.Sprint(comments[i])})
 		}
 		u.MissingTasks = make([]int, 0, len(missing))
 		for _, m := range missing {
@@ -112,7 +132,12 @@ func (c *Chase) WriteJSON(w io.Writer) error {
 // =HYPERLINK(…) shows as text; counts and dates are written as they are.
 func (c *Chase) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"group", "unit_id", "unit_name", "unit_kind", "period", "expected", "received", "on_time", "late", "missing", "missing_tasks", "last_submitted_on"})
+	header := []string{"group", "unit_id", "unit_name", "unit_kind", "period", "expected", "received", "on_time", "late", "missing", "missing_tasks", "last_submitted_on"}
+	// Once a claim of the period was returned on review, the returned ones too.
+	if c.Returned > 0 {
+		header = append(header, "returned", "returned_tasks")
+	}
+	cw.Write(header)
 	for _, u := range c.Units {
 		tasks := make([]string, len(u.MissingTasks))
 		for i, t := range u.MissingTasks {
@@ -122,9 +147,17 @@ func (c *Chase) WriteCSV(w io.Writer) error {
 		if u.LastReport != nil {
 			last = *u.LastReport
 		}
-		cw.Write([]string{SpreadsheetText(u.Group), SpreadsheetText(u.UnitID), SpreadsheetText(u.UnitName), SpreadsheetText(u.UnitKind),
+		rec := []string{SpreadsheetText(u.Group), SpreadsheetText(u.UnitID), SpreadsheetText(u.UnitName), SpreadsheetText(u.UnitKind),
 			SpreadsheetText(string(c.Period)), strconv.Itoa(u.Expected), strconv.Itoa(u.Received),
-			strconv.Itoa(u.OnTime), strconv.Itoa(u.Late), strconv.Itoa(len(u.MissingTasks)), strings.Join(tasks, " "), last})
+			strconv.Itoa(u.OnTime), strconv.Itoa(u.Late), strconv.Itoa(len(u.MissingTasks)), strings.Join(tasks, " "), last}
+		if c.Returned > 0 {
+			var ret []string
+			for _, r := range u.ReturnedTasks {
+				ret = append(ret, strconv.Itoa(r.Task))
+			}
+			rec = append(rec, strconv.Itoa(u.Returned), strings.Join(ret, " "))
+		}
+		cw.Write(rec)
 	}
 	cw.Flush()
 	return cw.Error()
@@ -174,6 +207,9 @@ func (c *Chase) WriteTable(w io.Writer) error {
 		parts = append(parts, fmt.Sprintf("%s %d 个", g.Name, count[g.Code]))
 	}
 	b.WriteString(strings.Join(parts, "，") + "\n")
+	if c.Returned > 0 {
+		fmt.Fprintf(&b, "审核退回 %d 项（%d 个单位），须整改后重新报送，见文末\n", c.Returned, c.returnedUnits())
+	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err
 	}
@@ -210,7 +246,56 @@ func (c *Chase) WriteTable(w io.Writer) error {
 			return err
 		}
 	}
-	return nil
+	return c.writeReturned(w)
+}
+
+// returnedUnits counts the units with a claim returned on review.
+func (c *Chase) returnedUnits() int {
+	n := 0
+	for _, u := range c.Units {
+		if u.Returned > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// writeReturned lists the claims returned on review, unit by unit in the list's order,
+// each with its 审核意见 on one line: what each unit must put right and report again.
+func (c *Chase) writeReturned(w io.Writer) error {
+	if c.Returned == 0 {
+		return nil
+	}
+	fmt.Fprintf(w, "\n审核退回（%d 个单位，%d 项，须整改后重新报送）\n", c.returnedUnits(), c.Returned)
+	t := &Table{Header: []string{"单位", "任务", "审核意见"}}
+	for _, u := range c.Units {
+		for _, r := range u.ReturnedTasks {
+			comment := oneLine(r.Comment)
+			if comment == "" {
+				comment = "-"
+			}
+			t.Add(u.UnitName, strconv.Itoa(r.Task), comment)
+		}
+	}
+	return t.Write(w)
+}
+
+// oneLine is a text from a file on one line of a table: line breaks and tabs as spaces,
+// other control and format characters (an escape, a bidi override) written as escapes.
+func oneLine(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			b.WriteByte(' ')
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.In(r, unicode.Zl, unicode.Zp):
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return strings.TrimSpace(b.String())
 }
 
 // missingText lists the tasks a unit still owes: 3、7、12, or 全部 14 项.

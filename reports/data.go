@@ -40,12 +40,23 @@ type Data struct {
 	// Editions are the editions published of this period before these pages were read,
 	// with the figures that differ from theirs now.
 	Editions []EditionNote
+	// Reviewed is true once any claim standing at the period was reviewed (审核): the
+	// pages then show 自报完成 (Claimed) beside 审核确认 (Approved) and 退回 (Returned).
+	Reviewed bool
+}
+
+// Review counts the claims of completion of a group (the city, a section, a task, a
+// unit) at the period, as the completion views count them: claimed (自报完成), approved
+// on review (审核确认) and returned (退回, not counted as completed).
+type Review struct {
+	Claimed, Approved, Returned int
 }
 
 // Overall is the headline: completion, progress, coverage and on time at the period.
 type Overall struct {
 	Assigned, Completed, Expected, Reported, OnTime int
 	Rate, AvgProgress, Coverage, OnTimeRate         float64
+	Review
 }
 
 // Section is one part of the plan with its tasks.
@@ -55,6 +66,7 @@ type Section struct {
 	Assigned, Completed int
 	Rate, AvgProgress   float64
 	Tasks               []Task
+	Review
 }
 
 // Task is one task's completion, with the units that have not completed it.
@@ -66,6 +78,7 @@ type Task struct {
 	LaggingCount        int      // all units not completed
 	Assigned, Completed int
 	Rate, AvgProgress   float64
+	Review
 }
 
 // Trend is the plan at the end of one quarter.
@@ -79,6 +92,7 @@ type Unit struct {
 	ID, Name, Kind, RAG           string
 	Assigned, Completed           int
 	Rate, AvgProgress, OnTimeRate float64
+	Review
 }
 
 // Rank is a county or zone's place.
@@ -120,6 +134,9 @@ type UnitTask struct {
 	Notes                         string
 	Progress                      float64
 	Completed, ReportedInPeriod   bool
+	// Review is the latest decision on the standing report (approved, returned, "" when
+	// not reviewed) and ReviewComment its 审核意见.
+	Review, ReviewComment string
 }
 
 // maxLagging is how many lagging units a task names on the pages and in summary.xlsx.
@@ -153,6 +170,9 @@ func Load(ctx context.Context, db *sql.DB, period, buildDate string) (*Data, err
 		count(*) FILTER (WHERE reported_in_period) FROM %s`, at("assignment_status")), &o.Assigned, &o.Completed, &o.AvgProgress, &o.Reported)
 	q.row(fmt.Sprintf(`SELECT coalesce(sum(expected_reports), 0), coalesce(sum(on_time_reports), 0) FROM %s WHERE period = '%s'`, at("reporting_rate"), period), &o.Expected, &o.OnTime)
 	o.Rate, o.Coverage, o.OnTimeRate = ratio(o.Completed, o.Assigned), ratio(o.Reported, o.Assigned), ratio(o.OnTime, o.Expected)
+	q.row(fmt.Sprintf(`SELECT count(*) FILTER (WHERE claimed), count(*) FILTER (WHERE claimed AND review = 'approved'),
+		count(*) FILTER (WHERE claimed AND review = 'returned') FROM %s`, at("assignment_status")), &o.Claimed, &o.Approved, &o.Returned)
+	d.Reviewed = o.Approved+o.Returned > 0
 
 	taskRAG := map[int]string{}
 	overdue := map[int]bool{}
@@ -167,20 +187,23 @@ func Load(ctx context.Context, db *sql.DB, period, buildDate string) (*Data, err
 	// A province's task can have thousands of lagging units: pages name the first
 	// maxLagging (registry order) and say how many there are.
 	q.each(fmt.Sprintf(`SELECT task_no, section_no, task_text, lead_units, assigned, completed, completion_rate, avg_progress,
-		lagging_units[1:%d], len(lagging_units) FROM %s`, maxLagging, at("completion_by_task")), func(s scanner) error {
+		lagging_units[1:%d], len(lagging_units), claimed, approved, returned FROM %s`, maxLagging, at("completion_by_task")), func(s scanner) error {
 		var t Task
 		var lead, lag any
-		if err := s.Scan(&t.No, &t.Section, &t.Text, &lead, &t.Assigned, &t.Completed, &t.Rate, &t.AvgProgress, &lag, &t.LaggingCount); err != nil {
+		if err := s.Scan(&t.No, &t.Section, &t.Text, &lead, &t.Assigned, &t.Completed, &t.Rate, &t.AvgProgress, &lag, &t.LaggingCount,
+			&t.Claimed, &t.Approved, &t.Returned); err != nil {
 			return err
 		}
 		t.Lead, t.Lagging, t.RAG, t.Overdue = strs(lead), strs(lag), taskRAG[t.No], overdue[t.No]
 		d.Tasks = append(d.Tasks, t)
 		return nil
 	})
-	q.each(fmt.Sprintf(`SELECT s.section_no, s.section_title, s.assigned, s.completed, s.completion_rate, s.avg_progress, r.rag
+	q.each(fmt.Sprintf(`SELECT s.section_no, s.section_title, s.assigned, s.completed, s.completion_rate, s.avg_progress, r.rag,
+		s.claimed, s.approved, s.returned
 		FROM %s s JOIN %s r USING (section_no) ORDER BY s.section_no`, at("completion_by_section"), at("rag_by_section")), func(s scanner) error {
 		var sec Section
-		if err := s.Scan(&sec.No, &sec.Title, &sec.Assigned, &sec.Completed, &sec.Rate, &sec.AvgProgress, &sec.RAG); err != nil {
+		if err := s.Scan(&sec.No, &sec.Title, &sec.Assigned, &sec.Completed, &sec.Rate, &sec.AvgProgress, &sec.RAG,
+			&sec.Claimed, &sec.Approved, &sec.Returned); err != nil {
 			return err
 		}
 		sec.Numeral = numeral(sec.No)
@@ -206,10 +229,11 @@ func Load(ctx context.Context, db *sql.DB, period, buildDate string) (*Data, err
 		onTime[id] = r
 		return err
 	})
-	q.each(fmt.Sprintf(`SELECT r.unit_id, r.unit_name, r.unit_kind, r.rag, c.assigned, c.completed, c.completion_rate, c.avg_progress
+	q.each(fmt.Sprintf(`SELECT r.unit_id, r.unit_name, r.unit_kind, r.rag, c.assigned, c.completed, c.completion_rate, c.avg_progress,
+		c.claimed, c.approved, c.returned
 		FROM %s r JOIN %s c USING (unit_id) ORDER BY c.sort_order`, at("rag_by_unit"), at("completion_by_unit")), func(s scanner) error {
 		var u Unit
-		err := s.Scan(&u.ID, &u.Name, &u.Kind, &u.RAG, &u.Assigned, &u.Completed, &u.Rate, &u.AvgProgress)
+		err := s.Scan(&u.ID, &u.Name, &u.Kind, &u.RAG, &u.Assigned, &u.Completed, &u.Rate, &u.AvgProgress, &u.Claimed, &u.Approved, &u.Returned)
 		u.OnTimeRate = onTime[u.ID]
 		d.Units = append(d.Units, u)
 		return err
@@ -256,11 +280,13 @@ func Load(ctx context.Context, db *sql.DB, period, buildDate string) (*Data, err
 		taskText[t.No] = t.Text
 	}
 	q.each(fmt.Sprintf(`SELECT st.unit_id, st.task_no, st.role, st.status, st.progress_pct, st.completed,
-		st.reported_in_period, coalesce(st.report_period::VARCHAR, ''), coalesce(st.notes, '') FROM %s st
+		st.reported_in_period, coalesce(st.report_period::VARCHAR, ''), coalesce(st.notes, ''),
+		coalesce(st.review, ''), coalesce(st.review_comment, '') FROM %s st
 		ORDER BY st.sort_order, st.task_no`, at("assignment_status")), func(s scanner) error {
 		var id string
 		var u UnitTask
-		err := s.Scan(&id, &u.Task, &u.Role, &u.Status, &u.Progress, &u.Completed, &u.ReportedInPeriod, &u.ReportPer, &u.Notes)
+		err := s.Scan(&id, &u.Task, &u.Role, &u.Status, &u.Progress, &u.Completed, &u.ReportedInPeriod, &u.ReportPer, &u.Notes,
+			&u.Review, &u.ReviewComment)
 		u.Text = taskText[u.Task]
 		d.UnitTasks[id] = append(d.UnitTasks[id], u)
 		return err
@@ -380,3 +406,6 @@ func Pct(rate float64) string { return fmt.Sprintf("%.1f%%", round1(rate*100)) }
 func round1(v float64) float64 { return math.Floor(v*10+0.5) / 10 }
 
 func numeral(n int) string { return plan.Numeral(n) }
+
+// Unreviewed counts the claims not reviewed yet.
+func (r Review) Unreviewed() int { return r.Claimed - r.Approved - r.Returned }

@@ -123,7 +123,7 @@ func TestLoadFigures(t *testing.T) {
 		// 8 assignments, 3 completed (甲县 1 and 2, 市编办 3); progress 100+50+40+60+0+0+0+100;
 		// 6 reported for Q2, 5 of them on time (甲县's task 2 was filed on the 15th).
 		{"overall", d.Overall, Overall{Assigned: 8, Completed: 3, Expected: 8, Reported: 6, OnTime: 5,
-			Rate: 3.0 / 8, AvgProgress: 350.0 / 8, Coverage: 6.0 / 8, OnTimeRate: 5.0 / 8}},
+			Rate: 3.0 / 8, AvgProgress: 350.0 / 8, Coverage: 6.0 / 8, OnTimeRate: 5.0 / 8, Review: Review{Claimed: 3}}},
 		// Part 1: 50% average progress against 50% elapsed: green; part 2: 33.3%: amber.
 		{"sections", sections, []section{
 			{1, "一", "甲部分", "green", 5, 2, 2.0 / 5, 50, []int{1, 2}},
@@ -131,21 +131,21 @@ func TestLoadFigures(t *testing.T) {
 		}},
 		{"tasks", d.Tasks, []Task{
 			{No: 1, Section: 1, Text: "任务一。", RAG: "green", Lead: []string{"市司法局"}, Lagging: []string{"乙县", "市司法局"}, LaggingCount: 2,
-				Assigned: 3, Completed: 1, Rate: 1.0 / 3, AvgProgress: 200.0 / 3},
+				Assigned: 3, Completed: 1, Rate: 1.0 / 3, AvgProgress: 200.0 / 3, Review: Review{Claimed: 1}},
 			{No: 2, Section: 1, Text: "年内至少开展2次检查。", RAG: "red", Lead: []string{"市司法局"}, Lagging: []string{"市司法局"}, LaggingCount: 1,
-				Assigned: 2, Completed: 1, Rate: 0.5, AvgProgress: 25},
+				Assigned: 2, Completed: 1, Rate: 0.5, AvgProgress: 25, Review: Review{Claimed: 1}},
 			{No: 3, Section: 2, Text: "任务三。", RAG: "amber", Lead: []string{"市司法局"}, Lagging: []string{"乙县", "市司法局"}, LaggingCount: 2,
-				Assigned: 3, Completed: 1, Rate: 1.0 / 3, AvgProgress: 100.0 / 3},
+				Assigned: 3, Completed: 1, Rate: 1.0 / 3, AvgProgress: 100.0 / 3, Review: Review{Claimed: 1}},
 		}},
 		{"trend", d.Trend, []Trend{
 			{Period: "2021Q1", Rate: 0, AvgProgress: 30.0 / 8, Coverage: 1.0 / 8},
 			{Period: "2021Q2", Rate: 3.0 / 8, AvgProgress: 350.0 / 8, Coverage: 6.0 / 8},
 		}},
 		{"units", d.Units, []Unit{
-			{ID: "a", Name: "甲县", Kind: "county", RAG: "green", Assigned: 2, Completed: 2, Rate: 1, AvgProgress: 75, OnTimeRate: 0.5},
+			{ID: "a", Name: "甲县", Kind: "county", RAG: "green", Assigned: 2, Completed: 2, Rate: 1, AvgProgress: 75, OnTimeRate: 0.5, Review: Review{Claimed: 2}},
 			{ID: "b", Name: "乙县", Kind: "county", RAG: "red", Assigned: 2, Completed: 0, Rate: 0, AvgProgress: 20, OnTimeRate: 0.5},
 			{ID: "justice", Name: "市司法局", Kind: "department", RAG: "red", Assigned: 3, Completed: 0, Rate: 0, AvgProgress: 20, OnTimeRate: 2.0 / 3},
-			{ID: "office", Name: "市编办", Kind: "other", RAG: "green", Assigned: 1, Completed: 1, Rate: 1, AvgProgress: 100, OnTimeRate: 1},
+			{ID: "office", Name: "市编办", Kind: "other", RAG: "green", Assigned: 1, Completed: 1, Rate: 1, AvgProgress: 100, OnTimeRate: 1, Review: Review{Claimed: 1}},
 		}},
 		{"ranking (counties and zones)", d.Ranking, []Rank{
 			{Rank: 1, ID: "a", Name: "甲县", Kind: "county", Rate: 1, AvgProgress: 75, OnTimeRate: 0.5},

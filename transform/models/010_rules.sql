@@ -12,6 +12,15 @@
 --   compared_kinds     the kinds of unit the county comparison ranks side by side: the
 --                      governments below the plan's own (counties and zones of a city's
 --                      plan; towns and streets of a county's).
+--   claims_completion  a report claims completion (自报完成) when its status is completed, or
+--                      its 完成数量 reaches the task's numeric target.
+--   require_review     whether a claim counts as completed only once the office approved it
+--                      (审核确认). false: an unreviewed claim counts, as before any review;
+--                      true: only approved claims count.
+--   review_completed   an assignment is completed when its standing report claims completion,
+--                      the latest review of that very report did not return it (退回), and it
+--                      was approved or require_review() is false. decision is the latest
+--                      review's (approved, returned, or NULL: not reviewed).
 CREATE OR REPLACE MACRO grace_days() AS 10;
 CREATE OR REPLACE MACRO compared_kinds() AS ['county', 'zone', 'town'];
 CREATE OR REPLACE MACRO rag_green() AS 0.9;
@@ -22,6 +31,12 @@ CREATE OR REPLACE MACRO rag(progress_share, elapsed_share) AS
          ELSE 'red' END;
 CREATE OR REPLACE MACRO overdue(completion_rate, elapsed_share) AS
     completion_rate < rag_amber() * elapsed_share;
+CREATE OR REPLACE MACRO claims_completion(status, achieved, target_min) AS
+    status = 'completed' OR (target_min IS NOT NULL AND achieved >= target_min);
+CREATE OR REPLACE MACRO require_review() AS false;
+CREATE OR REPLACE MACRO review_completed(claimed, decision) AS
+    claimed AND coalesce(decision <> 'returned', true)
+            AND (coalesce(decision = 'approved', false) OR NOT require_review());
 CREATE OR REPLACE MACRO chase_groups() AS ['not_reported', 'incomplete', 'late', 'complete'];
 CREATE OR REPLACE MACRO chase_group(expected, received, late) AS
     CASE WHEN received = 0 THEN 'not_reported'

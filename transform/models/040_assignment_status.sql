@@ -1,6 +1,7 @@
 -- assignment_status: every assignment's state at a period P: the standing report of the
 -- latest period up to P (DESIGN.md "Metrics"). An assignment with no report up to P has
--- status no_report, is not completed, and counts as progress 0.
+-- status no_report, is not completed, and counts as progress 0. completed is the claim
+-- of the standing report as its review leaves it (see the view below).
 -- assignment_history holds it for every quarter of every plan year (the assignments of that
 -- year's plan, plan_year); assignment_status_at(P)
 -- asks for one; the view assignment_status is at latest_period().
@@ -34,7 +35,23 @@ JOIN units u USING (unit_id)
 ASOF LEFT JOIN standing r ON r.plan_year = g.plan_year AND r.unit_id = g.unit_id AND r.task_no = g.task_no AND g.at_period >= r.period
 ORDER BY g.at_period, u.sort_order, g.task_no;
 
-CREATE OR REPLACE VIEW assignment_history AS SELECT * FROM assignment_history_stored WHERE models_fresh();
+-- The view adds each standing report's review (审核), read live from reviews, so that a
+-- review import needs no rebuild: claimed is the report's claim (rule claims_completion),
+-- review the latest decision on that very report (approved, returned, or NULL), with its
+-- comment, day and import (review_batch); completed is the rule review_completed: a
+-- returned claim never counts, an unreviewed one counts unless require_review().
+CREATE OR REPLACE VIEW assignment_history AS
+SELECT h.* REPLACE (review_completed(h.completed, rv.decision) AS completed),
+       h.completed    AS claimed,
+       rv.decision    AS review,
+       rv.comment     AS review_comment,
+       rv.reviewed_on AS reviewed_on,
+       rv.batch_id    AS review_batch
+FROM assignment_history_stored h
+LEFT JOIN review_latest rv ON rv.unit_id = h.unit_id AND rv.task_no = h.task_no AND rv.period = h.report_period
+     AND rv.report_batch = h.batch_id AND rv.report_file = h.source_file
+     AND rv.report_sheet = h.source_sheet AND rv.report_row = h.source_row
+WHERE models_fresh();
 
 CREATE OR REPLACE MACRO assignment_status_at(p) AS TABLE
 SELECT * FROM assignment_history WHERE at_period = p::period;

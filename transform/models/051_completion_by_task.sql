@@ -8,7 +8,10 @@ SELECT t.task_no, t.section_no, t.task_text, t.lead_units, t.target_what, t.targ
        count(*) FILTER (WHERE st.completed) / count(*)  AS completion_rate,
        avg(st.progress_pct)                             AS avg_progress,
        count(*) FILTER (WHERE st.reported_in_period) / count(*) AS coverage,
-       coalesce(list(st.unit_name ORDER BY st.sort_order) FILTER (WHERE NOT st.completed), []) AS lagging_units
+       coalesce(list(st.unit_name ORDER BY st.sort_order) FILTER (WHERE NOT st.completed), []) AS lagging_units,
+       count(*) FILTER (WHERE st.claimed)               AS claimed,
+       count(*) FILTER (WHERE st.claimed AND st.review = 'approved') AS approved,
+       count(*) FILTER (WHERE st.claimed AND st.review = 'returned') AS returned
 FROM assignment_status_at(p) st
 JOIN tasks t ON t.plan_year = st.plan_year AND t.task_no = st.task_no
 GROUP BY ALL

@@ -7,7 +7,10 @@ SELECT st.unit_id, st.unit_name, st.unit_kind,
        count(*) FILTER (WHERE st.completed) / count(*)  AS completion_rate,
        avg(st.progress_pct)                             AS avg_progress,
        count(*) FILTER (WHERE st.reported_in_period) / count(*) AS coverage,
-       min(st.sort_order)                               AS sort_order
+       min(st.sort_order)                               AS sort_order,
+       count(*) FILTER (WHERE st.claimed)               AS claimed,
+       count(*) FILTER (WHERE st.claimed AND st.review = 'approved') AS approved,
+       count(*) FILTER (WHERE st.claimed AND st.review = 'returned') AS returned
 FROM assignment_status_at(p) st
 GROUP BY st.unit_id, st.unit_name, st.unit_kind
 ORDER BY sort_order;
