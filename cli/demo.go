@@ -16,6 +16,7 @@ import (
 	"plantrack/plan"
 	"plantrack/receipt"
 	"plantrack/reports"
+	"plantrack/review"
 	"plantrack/sample"
 	"plantrack/store"
 	"plantrack/transform"
@@ -135,6 +136,12 @@ func runDemo(ctx context.Context, e *env, opts demoOptions) error {
 	stage("ingest and transform")
 	printRejections(e.stderr, sum.Rejections)
 	printSummary(e.stdout, sum, true, e.verbose)
+	if len(years.Plans) > 1 {
+		if err := demoReview(ctx, e, db, plan.PeriodOf(years.Plans[len(years.Plans)-1].Catalog.Year, 4), filepath.Join(opts.out, "review")); err != nil {
+			return fmt.Errorf("review round: %w", err)
+		}
+		stage("review")
+	}
 	// The receipts and the reports read the committed batch and write their own
 	// files: they are made together.
 	ins := receiptInputs([]string{subDir}, sum, receiptDir)
@@ -164,6 +171,12 @@ func runDemo(ctx context.Context, e *env, opts demoOptions) error {
 			return err
 		}
 	}
+	if len(years.Plans) > 1 {
+		// The year's white paper, published: its figures never move.
+		if err := publishEdition(ctx, e, db, plan.Period(d.Period), demoEdition, ""); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(e.stdout, "\ndatabase: %s (try: plantrack sql --db %s 'SELECT * FROM completion_by_unit')\n", dbPath, dbPath)
 	fmt.Fprintf(e.stdout, "reports: %d pages for %s\n", len(pages), d.Period)
 	abs, err := filepath.Abs(filepath.Join(opts.out, "index.html"))
@@ -171,5 +184,65 @@ func runDemo(ctx context.Context, e *env, opts demoOptions) error {
 		return err
 	}
 	fmt.Fprintln(e.stdout, abs)
+	return nil
+}
+
+// demoEdition is the name the two-year demo publishes its latest quarter under.
+const demoEdition = "演示版白皮书"
+
+// demoReview is a review round of a period, as the office does it: the review workbook of
+// the claims of completion is written into dir, the reviewer approves them but every
+// seventh, which goes back with a comment, and the decisions are imported.
+func demoReview(ctx context.Context, e *env, db *store.DB, p plan.Period, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	blank := filepath.Join(dir, "审核表-"+string(p)+".xlsx")
+	f, sum, err := review.Build(ctx, db.DB, review.Spec{Period: p})
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := f.SaveAs(blank); err != nil {
+		return err
+	}
+	keys, err := review.Keys(f)
+	if err != nil {
+		return err
+	}
+	entries := map[review.Key]review.Entry{}
+	for i, k := range keys {
+		entries[k] = review.Entry{Decision: "通过"}
+		if i%7 == 6 {
+			entries[k] = review.Entry{Decision: "退回", Comment: "佐证材料不足：请补充会议纪要或活动照片后重新报送"}
+		}
+	}
+	end := p.End()
+	if err := review.Fill(f, end.AddDate(0, 0, 20), entries); err != nil {
+		return err
+	}
+	done := filepath.Join(dir, "审核表-"+string(p)+"-已审核.xlsx")
+	if err := f.SaveAs(done); err != nil {
+		return err
+	}
+	reviews, problems, err := review.Check(ctx, db.DB, []*review.Workbook{review.Read(done)})
+	if err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%v", problems[0])
+	}
+	res, err := db.ImportReviews(ctx, 1, 0, reviews)
+	if err != nil {
+		return err
+	}
+	returned := 0
+	for _, r := range reviews {
+		if r.Decision == string(plan.DecisionReturned) {
+			returned++
+		}
+	}
+	fmt.Fprintf(e.stdout, "review of %s: %d claims of completion in %s, %d approved, %d returned (review import %d)\n",
+		p, sum.Rows, done, len(reviews)-returned, returned, res.BatchID)
 	return nil
 }

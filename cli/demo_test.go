@@ -44,6 +44,9 @@ func TestDemoTwoYears(t *testing.T) {
 		"2022Q4 全市完成率",
 		"与上年同期（2021Q4）相比：完成率较上年同期",
 		"reports: 49 pages for 2022Q4",
+		"review of 2022Q4: 446 claims of completion",
+		"63 returned (review import 1)",
+		"published 《演示版白皮书》: 2022Q4",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, stdout)

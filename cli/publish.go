@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"plantrack/plan"
 	"plantrack/reports"
 	"plantrack/store"
 )
@@ -66,6 +67,12 @@ func runPublish(ctx context.Context, e *env, opts publishOptions) error {
 	if err != nil {
 		return err
 	}
+	return publishEdition(ctx, e, db, p, opts.name, date)
+}
+
+// publishEdition publishes the pages of period p as the edition name, dated date (the
+// latest 填报日期 in the data when "").
+func publishEdition(ctx context.Context, e *env, db *store.DB, p plan.Period, name, date string) error {
 	d, err := reports.Load(ctx, db.DB, string(p), date)
 	if err != nil {
 		return err
@@ -78,15 +85,15 @@ func runPublish(ctx context.Context, e *env, opts publishOptions) error {
 	if err != nil {
 		return err
 	}
-	published := time.Now().UTC()
-	if date != "" {
-		published, _ = time.Parse(time.DateOnly, date)
+	published, err := time.Parse(time.DateOnly, d.BuildDate)
+	if err != nil {
+		published = time.Now().UTC()
 	}
 	var figures []store.EditionFigure
 	for _, f := range reports.Figures(d) {
 		figures = append(figures, store.EditionFigure{View: f.View, Key: f.Key, Metric: f.Metric, Value: f.Value})
 	}
-	err = db.Publish(ctx, store.Edition{Name: opts.name, Period: string(p), PublishedOn: published, Fingerprint: fp,
+	err = db.Publish(ctx, store.Edition{Name: name, Period: string(p), PublishedOn: published, Fingerprint: fp,
 		Batches: batches, Reviews: reviews, Pages: pages}, figures)
 	if errors.Is(err, store.ErrEditionExists) {
 		return usageErrorf("%v: choose another --name", err)
@@ -94,6 +101,6 @@ func runPublish(ctx context.Context, e *env, opts publishOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "published 《%s》: %s, %d figures, completion %s\n", opts.name, p, len(figures), reports.Pct(d.Overall.Rate))
+	fmt.Fprintf(e.stdout, "published 《%s》: %s, %d figures, completion %s\n", name, p, len(figures), reports.Pct(d.Overall.Rate))
 	return nil
 }

@@ -33,12 +33,19 @@ func Figures(d *Data) []Figure {
 		{"reported", n(o.Reported)}, {"coverage", o.Coverage}, {"expected_reports", n(o.Expected)}, {"on_time_reports", n(o.OnTime)}, {"on_time_rate", o.OnTimeRate}} {
 		add("assignment_status", "", f.metric, f.v)
 	}
+	review := func(view, key string, r Review) {
+		add(view, key, "claimed", n(r.Claimed))
+		add(view, key, "approved", n(r.Approved))
+		add(view, key, "returned", n(r.Returned))
+	}
+	review("assignment_status", "", o.Review)
 	for _, s := range d.Sections {
 		k := strconv.Itoa(s.No)
 		add("completion_by_section", k, "assigned", n(s.Assigned))
 		add("completion_by_section", k, "completed", n(s.Completed))
 		add("completion_by_section", k, "completion_rate", s.Rate)
 		add("completion_by_section", k, "avg_progress", s.AvgProgress)
+		review("completion_by_section", k, s.Review)
 	}
 	for _, t := range d.Tasks {
 		k := strconv.Itoa(t.No)
@@ -47,6 +54,7 @@ func Figures(d *Data) []Figure {
 		add("completion_by_task", k, "completion_rate", t.Rate)
 		add("completion_by_task", k, "avg_progress", t.AvgProgress)
 		add("completion_by_task", k, "lagging_units", n(t.LaggingCount))
+		review("completion_by_task", k, t.Review)
 	}
 	for _, u := range d.Units {
 		add("completion_by_unit", u.ID, "assigned", n(u.Assigned))
@@ -54,6 +62,7 @@ func Figures(d *Data) []Figure {
 		add("completion_by_unit", u.ID, "completion_rate", u.Rate)
 		add("completion_by_unit", u.ID, "avg_progress", u.AvgProgress)
 		add("completion_by_unit", u.ID, "on_time_rate", u.OnTimeRate)
+		review("completion_by_unit", u.ID, u.Review)
 	}
 	for _, r := range d.Ranking {
 		add("county_ranking", r.ID, "rank", n(r.Rank))

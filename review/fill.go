@@ -74,3 +74,27 @@ func Fill(f *excelize.File, date time.Time, entries map[Key]Entry) error {
 	}
 	return nil
 }
+
+// Keys lists the rows of a review workbook, in order: the unit and task of each report.
+func Keys(f *excelize.File) ([]Key, error) {
+	m, err := readMeta(f)
+	if err != nil {
+		return nil, err
+	}
+	var out []Key
+	for row := m.HeaderRow + 1; ; row++ {
+		id, err := f.GetCellValue(m.Sheet, cell(ColUnitID, row), excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, err
+		}
+		if id == "" {
+			return out, nil
+		}
+		t, err := f.GetCellValue(m.Sheet, cell(ColTask, row), excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, err
+		}
+		task, _ := strconv.Atoi(t)
+		out = append(out, Key{id, task})
+	}
+}
