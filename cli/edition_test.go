@@ -6,8 +6,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"plantrack/review"
 )
 
 // The life of a published figure: publish the sample year's last quarter, ingest a late
@@ -22,6 +28,42 @@ func TestEditionCycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(db, b, 0o644)
+
+	// A review round first: three claims of completion go back, and stop counting.
+	before, _, _ := run(t, "sql", "--db", db, "SELECT count(*) FILTER (WHERE completed) AS n FROM assignment_status_at('2021Q4')")
+	wb := filepath.Join(dir, "审核表.xlsx")
+	if _, stderr, code := run(t, "review", "--db", db, "--period", "2021Q4", "--out", wb); code != ExitOK {
+		t.Fatalf("review: %s", stderr)
+	}
+	f, err := excelize.OpenFile(wb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := review.Keys(f)
+	if err != nil || len(keys) < 10 {
+		t.Fatalf("review rows: %v %v", keys, err)
+	}
+	entries := map[review.Key]review.Entry{}
+	for i, k := range keys {
+		entries[k] = review.Entry{Decision: "通过"}
+		if i < 3 {
+			entries[k] = review.Entry{Decision: "退回", Comment: "佐证不足"}
+		}
+	}
+	if err := review.Fill(f, time.Date(2022, 1, 20, 0, 0, 0, 0, time.UTC), entries); err != nil {
+		t.Fatal(err)
+	}
+	f.Save()
+	f.Close()
+	if out, stderr, code := run(t, "review", "import", "--db", db, wb); code != ExitOK || !strings.Contains(out, "3 退回") {
+		t.Fatalf("review import: %s %s", out, stderr)
+	}
+	after, _, _ := run(t, "sql", "--db", db, "SELECT count(*) FILTER (WHERE completed) AS n FROM assignment_status_at('2021Q4')")
+	nb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(before, "n\n")))
+	na, _ := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(after, "n\n")))
+	if nb-na != 3 {
+		t.Errorf("completed %d before the review, %d after: want 3 fewer", nb, na)
+	}
 
 	// The pages of the day of publication.
 	day := filepath.Join(dir, "day")
@@ -110,6 +152,19 @@ func TestEditionCycle(t *testing.T) {
 	if !strings.Contains(table, "处数字变化") || !strings.Contains(table, "补报.csv:2") {
 		t.Errorf("diff table:\n%s", table)
 	}
+	// A later review decision is named as what changed a figure, too.
+	f, _ = excelize.OpenFile(wb)
+	review.Fill(f, time.Date(2022, 4, 20, 0, 0, 0, 0, time.UTC), map[review.Key]review.Entry{keys[0]: {Decision: "通过", Comment: "已补充佐证"}})
+	f.Save()
+	f.Close()
+	if out, stderr, code := run(t, "review", "import", "--db", db, wb); code != ExitOK {
+		t.Fatalf("second review import: %s %s", out, stderr)
+	}
+	byReview, _, _ := run(t, "diff", "--db", db, "--edition", "2021年度白皮书", "--format", "csv")
+	if !strings.Contains(byReview, "review 2 ") || !strings.Contains(byReview, "completion_by_unit,"+keys[0].UnitID+",approved") {
+		t.Errorf("diff does not name the later review:\n%s", byReview)
+	}
+
 	// Today's pages of the quarter say how many figures moved, and list them.
 	now := filepath.Join(dir, "now")
 	run(t, "report", "--db", db, "--period", "2021Q4", "--out", now)
