@@ -13,6 +13,7 @@ import (
 	"plantrack/ingest"
 	"plantrack/reports"
 	"plantrack/store"
+	"plantrack/word"
 )
 
 // reportOptions are the flags of plantrack report.
@@ -20,12 +21,13 @@ type reportOptions struct {
 	db, period, out, date string
 	edition               string // render this edition's frozen pages
 	pdf                   bool
+	docx                  bool // also write the Word documents
 }
 
 func newReportCmd(e *env) *cobra.Command {
 	opts := reportOptions{db: store.DefaultPath, out: "reports"}
 	cmd := &cobra.Command{
-		Use:   "report [--db FILE] [--period 2021Q4] [--out DIR] [--pdf]",
+		Use:   "report [--db FILE] [--period 2021Q4] [--out DIR] [--pdf] [--docx]",
 		Short: "Write the white paper, county comparison, briefing, unit pages and summary.xlsx",
 		Long: `Write the reports of a period (default: the latest with reports) into --out: index.html,
 whitepaper.html, counties.html, briefing.html, units/UNIT.html, summary.xlsx, and the
@@ -34,7 +36,12 @@ The same database and period give byte-identical files: the date printed on them
 latest 填报日期 in the data unless --date says otherwise.
 
 --pdf also prints each page to PDF (A4) with headless Chromium (Debian: apt-get install
-chromium fonts-noto-cjk).`,
+chromium fonts-noto-cjk).
+
+--docx also writes the white paper (the annual report in its five parts), the briefing
+and the county 通报 as Word documents in 公文 layout (GB/T 9704) for the office to edit:
+whitepaper.docx, briefing.docx, counties.docx, from the same data as the pages (also for
+--edition). Text only the office can write is marked 【待补充：…】.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runReport(cmd.Context(), e, opts)
@@ -45,6 +52,7 @@ chromium fonts-noto-cjk).`,
 	cmd.Flags().StringVar(&opts.out, "out", opts.out, "folder to write the reports to")
 	cmd.Flags().StringVar(&opts.date, "date", "", "date printed on the reports, YYYY-MM-DD (default: the latest 填报日期 in the data)")
 	cmd.Flags().BoolVar(&opts.pdf, "pdf", false, "also print each page to PDF with headless Chromium")
+	cmd.Flags().BoolVar(&opts.docx, "docx", false, "also write whitepaper.docx, briefing.docx and counties.docx (公文 layout) for the office to edit")
 	cmd.Flags().StringVar(&opts.edition, "edition", "", "render a published edition's pages, as they were published (plantrack publish)")
 	return cmd
 }
@@ -98,6 +106,13 @@ func runReport(ctx context.Context, e *env, opts reportOptions) error {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "%d PDFs\n", len(files))
+	}
+	if opts.docx {
+		files, err := word.Write(d, opts.out, word.Options{})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%d Word documents\n", len(files))
 	}
 	abs, _ := filepath.Abs(filepath.Join(opts.out, "index.html"))
 	fmt.Fprintln(e.stdout, store.Shown(abs))

@@ -1,0 +1,145 @@
+// Package word writes the white paper, the briefing and the county 通报 as Word documents
+// in 公文 layout (package docx), for the office to edit and send: whitepaper.docx (the
+// annual report on 法治政府建设 in its five statutory parts), briefing.docx (one A4 page)
+// and counties.docx (the county 通报). Every number is reports.Data's, as the pages show
+// it: the documents compute nothing of their own, and no SQL is here. What only the
+// office can write is marked 【待补充：…】, highlighted, never invented.
+package word
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"plantrack/docx"
+	"plantrack/plan"
+	"plantrack/reports"
+)
+
+// Files are the documents Write writes, in order.
+var Files = []string{"whitepaper.docx", "briefing.docx", "counties.docx"}
+
+// Options choose what goes into the documents.
+type Options struct {
+	// Charts draws a chart as PNG (nil: the documents carry no images). Given the chart's
+	// name ("sections", "trend", "ranking", "heatmap") it returns the image and its size in
+	// millimetres; ok false leaves the chart out.
+	Charts func(name string) (png []byte, widthMM, heightMM float64, ok bool, err error)
+}
+
+// Write writes the three documents of d into out and returns their paths.
+func Write(d *reports.Data, out string, opt Options) ([]string, error) {
+	var paths []string
+	for i, build := range []func(*reports.Data, Options) (*docx.Document, error){Whitepaper, Briefing, Counties} {
+		doc, err := build(d, opt)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", Files[i], err)
+		}
+		b, err := doc.Bytes()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", Files[i], err)
+		}
+		p := filepath.Join(out, Files[i])
+		if err := os.MkdirAll(out, 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			return nil, err
+		}
+		paths = append(paths, p)
+	}
+	return paths, nil
+}
+
+// Parts are the five parts of the annual report on 法治政府建设, in order.
+var Parts = []string{
+	"一、主要举措和成效",
+	"二、存在的不足和原因",
+	"三、党政主要负责人履行推进法治建设第一责任人职责情况",
+	"四、下一年度工作安排",
+	"五、其他",
+}
+
+func pct(r float64) string { return reports.Pct(r) }
+
+// pct1 is an average progress (already in percent) with one decimal, as the pages write it.
+func pct1(v float64) string { return fmt.Sprintf("%.1f%%", math.Floor(v*10+0.5)/10) }
+
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}
+
+func comma(phrase string) string {
+	if phrase == "" {
+		return ""
+	}
+	return "，" + phrase
+}
+
+// names joins up to n names with 、, and says how many there are in all when more.
+func names(list []string, total, n int) string {
+	shown := list[:min(n, len(list))]
+	s := strings.Join(shown, "、")
+	if total > len(shown) {
+		s += fmt.Sprintf("等 %d 个单位", total)
+	}
+	return s
+}
+
+func ragName(rag string) string {
+	switch rag {
+	case "green":
+		return "正常"
+	case "amber":
+		return "关注"
+	case "red":
+		return "滞后"
+	}
+	return rag
+}
+
+// chineseDate writes 2021-12-31 as 2021年12月31日.
+func chineseDate(s string) string {
+	var y, m, d int
+	if _, err := fmt.Sscanf(s, "%d-%d-%d", &y, &m, &d); err != nil {
+		return s
+	}
+	return fmt.Sprintf("%d年%d月%d日", y, m, d)
+}
+
+func periodName(p string) string { return plan.Period(p).Name() }
+
+// chart adds a chart with its caption, when opt draws charts.
+func chart(doc *docx.Document, opt Options, name, caption string, d *reports.Data) error {
+	if opt.Charts == nil {
+		return nil
+	}
+	png, w, h, ok, err := opt.Charts(name)
+	if err != nil {
+		return fmt.Errorf("chart %s: %w", name, err)
+	}
+	if !ok {
+		return nil
+	}
+	doc.Image(png, w, h, caption)
+	doc.Para(docx.Caption, docx.T(caption))
+	doc.Para(docx.Note, docx.T(fmt.Sprintf("数据来源：%d 条报送记录，批次 %s。", d.Sources.Submissions, d.Sources.Batches)))
+	return nil
+}
+
+// ends keeps the first and last n of a list longer than 2n.
+func ends[T any](list []T, n int) []T {
+	if len(list) <= 2*n {
+		return list
+	}
+	return append(append([]T{}, list[:n]...), list[len(list)-n:]...)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
