@@ -20,6 +20,7 @@ import (
 	"plantrack/sample"
 	"plantrack/store"
 	"plantrack/transform"
+	"plantrack/word"
 )
 
 // demoOptions are the flags of plantrack demo.
@@ -157,6 +158,12 @@ func runDemo(ctx context.Context, e *env, opts demoOptions) error {
 	}
 	stage("receipts")
 	fmt.Fprintf(e.stdout, "wrote %d receipts (回执) to %s\n", len(ins), receiptDir)
+	// The white paper, the briefing and the county 通报 in Word, from the same data.
+	docs, err := word.Write(d, opts.out, word.Options{})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "wrote %d Word documents (%s) to %s\n", len(docs), strings.Join(word.Files, ", "), opts.out)
 	// Both years' headline numbers, the later with its change since the year before.
 	shown := []*reports.Data{d}
 	if len(years.Plans) > 1 {

@@ -19,6 +19,12 @@ import (
 // white paper's five parts and its figures are the views'.
 func TestReportDocx(t *testing.T) {
 	db := filepath.Join(demoOut(t), "plantrack.duckdb")
+	// The demo writes them too.
+	for _, f := range word.Files {
+		if _, err := os.Stat(filepath.Join(demoOut(t), f)); err != nil {
+			t.Errorf("demo: %v", err)
+		}
+	}
 	out := t.TempDir()
 	stdout, stderr, code := run(t, "report", "--db", db, "--out", out, "--period", "2021Q4", "--docx")
 	if code != ExitOK {
