@@ -1,7 +1,10 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -109,4 +112,265 @@ func TestExportMissingOrCancelled(t *testing.T) {
 	if got := listDir(t, base); len(got) != 0 || len(done) != 0 {
 		t.Errorf("%s holds %v, done heard %v", base, got, done)
 	}
+}
+
+// A big table (three row groups, sorted by DuckDB within a small memory limit, spilling)
+// comes out whole: every row, in ORDER BY ALL order, every value as it was (lists, NULLs,
+// the status enum as its text), row groups of 122,880 rows.
+func TestExportBigTableKeepsRowsAndOrder(t *testing.T) {
+	db := openTemp(t)
+	for _, q := range []string{
+		`SET memory_limit = '64MB'`,
+		`CREATE TABLE big AS SELECT (i * 7919) % 300007 AS k, 'r' || i AS v, [i % 3] AS l,
+			CASE WHEN i % 5 = 0 THEN NULL ELSE i / 4 END AS d,
+			(['not_started', 'in_progress', 'completed'])[i % 3 + 1]::status AS s
+		 FROM range(300000) t(i)`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := t.TempDir()
+	var rowsSeen int64
+	if err := db.Export(context.Background(), dir, []string{"big"}, func(_ string, n int64) { rowsSeen = n }); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "big.parquet")
+	file := "'" + path + "'"
+	got := rowsOf(t, db, `SELECT * EXCLUDE (file_row_number) FROM read_parquet(?, file_row_number = true) ORDER BY file_row_number`, path)
+	want := rowsOf(t, db, `SELECT * FROM big ORDER BY ALL`)
+	if len(got) != 300000 || rowsSeen != 300000 || !slices.Equal(got, want) {
+		t.Errorf("%d rows (%d reported), differ from SELECT * FROM big ORDER BY ALL: %v", len(got), rowsSeen, !slices.Equal(got, want))
+	}
+	// k = 0 is i = 0 (d NULL, as i % 5 = 0); the greatest k, 300006, is i = 63608 (63608 × 7919 ≡ 300006 mod 300007).
+	if got[0] != "[0 r0 [0] <nil> not_started]" || got[299999] != "[300006 r63608 [2] 15902 completed]" {
+		t.Errorf("first row %s, last %s", got[0], got[299999])
+	}
+	var types string
+	db.QueryRow(`SELECT string_agg(column_type, ' ') FROM (DESCRIBE SELECT * FROM read_parquet(` + file + `))`).Scan(&types)
+	if types != "BIGINT VARCHAR BIGINT[] DOUBLE VARCHAR" {
+		t.Errorf("read back as %s", types)
+	}
+	var groups string
+	db.QueryRow(`SELECT string_agg(n::VARCHAR, ' ' ORDER BY g) FROM (SELECT DISTINCT row_group_id AS g, row_group_num_rows AS n FROM parquet_metadata(` + file + `))`).Scan(&groups)
+	if groups != "122880 122880 54240" {
+		t.Errorf("row groups of %s rows", groups)
+	}
+}
+
+// The same database gives the same bytes: twice, with one thread or two (DuckDB writes in
+// parallel), and the file carries no time.
+func TestExportIsByteStable(t *testing.T) {
+	db := openTemp(t)
+	if _, err := db.Exec(`CREATE TABLE t AS SELECT i % 1000 AS k, md5(i::VARCHAR) AS h, i::DOUBLE / 7 AS x FROM range(400000) t(i)`); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var files [][]byte
+	for _, threads := range []int{2, 2, 1} {
+		if _, err := db.Exec(fmt.Sprintf("SET threads = %d", threads)); err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		if err := db.Export(ctx, dir, []string{"t"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "t.parquet"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, b)
+		if len(files) == 1 {
+			var meta int
+			var createdBy string
+			db.QueryRow(`SELECT count(*) FROM parquet_kv_metadata('` + filepath.Join(dir, "t.parquet") + `')`).Scan(&meta)
+			db.QueryRow(`SELECT created_by FROM parquet_file_metadata('` + filepath.Join(dir, "t.parquet") + `')`).Scan(&createdBy)
+			if meta != 0 || !strings.HasPrefix(createdBy, "DuckDB version v") {
+				t.Errorf("%d key-value metadata, created_by %q", meta, createdBy)
+			}
+		}
+	}
+	if !bytes.Equal(files[0], files[1]) || !bytes.Equal(files[0], files[2]) || len(files[0]) == 0 {
+		t.Errorf("exports of the same table differ: %d, %d, %d bytes", len(files[0]), len(files[1]), len(files[2]))
+	}
+}
+
+// A folder with a quote and Chinese in its name is written to and read back.
+func TestExportPathWithQuote(t *testing.T) {
+	db := openTemp(t)
+	if _, err := db.Exec(`CREATE TABLE t AS SELECT 'x''y' AS v`); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "it's 导出")
+	if err := db.Export(context.Background(), dir, []string{"t"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var v string
+	if err := db.QueryRow(`SELECT v FROM read_parquet(?)`, filepath.Join(dir, "t.parquet")).Scan(&v); err != nil || v != "x'y" {
+		t.Errorf("read back %q, %v", v, err)
+	}
+	if got := listDir(t, dir); !slices.Equal(got, []string{"t.parquet"}) {
+		t.Errorf("folder holds %v", got)
+	}
+}
+
+// walk lists the files under dir, relative, in name order.
+func walk(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			out = append(out, filepath.ToSlash(rel))
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// Partitioned, submissions is a folder of plan_year=YYYY/period=YYYYQn/data_0.parquet,
+// which read with hive_partitioning gives the table back (plan_year besides), each file in
+// ORDER BY ALL order; rejected_rows stays one file. The bytes are the same each time; a
+// newer export replaces the folder as a whole (a quarter no longer there goes), and a
+// failed one leaves the older folder as it was.
+func TestExportPartitioned(t *testing.T) {
+	db := openTemp(t)
+	_, err := db.Exec(`INSERT INTO submissions BY NAME
+		SELECT 'u' || (i % 37) AS unit_id, '单位' || (i % 37) AS unit_name, i % 11 + 1 AS task_no, p::period AS period,
+		       (['not_started', 'in_progress', 'completed'])[i % 3 + 1]::status AS status,
+		       CASE WHEN i % 4 = 0 THEN NULL ELSE i % 101 END AS progress_pct, NULL AS achieved, 'note ' || i AS notes,
+		       '' AS evidence, DATE '2021-04-01' + (i % 500)::INTEGER AS submitted_on,
+		       CASE WHEN i % 9 = 0 THEN ['late'] ELSE []::VARCHAR[] END AS flags, 1 AS batch_id,
+		       'f' || (i % 5) || '.csv' AS source_file, '' AS source_sheet, i AS source_row, 'sha' AS file_sha256
+		FROM range(20000) t(i), (VALUES ('2021Q2'), ('2021Q3'), ('2022Q1')) ps(p)
+		WHERE (i + length(p)) % 3 <> 0 OR p = '2021Q2'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO rejected_rows VALUES (1, 'a.csv', '', 3, '完成进度', '120%', 'range', 'range', '{}', 'sha', '超出')`); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	parts := map[string]Partitioning{"submissions": Partitioned["submissions"]}
+	names := []string{"submissions", "rejected_rows"}
+	dir := t.TempDir()
+	// An older export: a quarter this database no longer has, and files of someone else's.
+	stale := filepath.Join(dir, "submissions", "plan_year=2020", "period=2020Q4")
+	os.MkdirAll(stale, 0o755)
+	os.WriteFile(filepath.Join(stale, "data_0.parquet"), []byte("older"), 0o644)
+	os.WriteFile(filepath.Join(dir, "keep.txt"), []byte("mine"), 0o644)
+
+	heard := map[string]int64{}
+	if err := db.ExportPartitioned(ctx, dir, names, parts, func(name string, n int64) { heard[name] = n }); err != nil {
+		t.Fatal(err)
+	}
+	files := []string{"keep.txt", "rejected_rows.parquet",
+		"submissions/plan_year=2021/period=2021Q2/data_0.parquet",
+		"submissions/plan_year=2021/period=2021Q3/data_0.parquet",
+		"submissions/plan_year=2022/period=2022Q1/data_0.parquet"}
+	if got := walk(t, dir); !slices.Equal(got, files) {
+		t.Errorf("export wrote %v, want %v", got, files)
+	}
+	total := count(t, db, "SELECT count(*) FROM submissions")
+	if heard["submissions"] != int64(total) || heard["rejected_rows"] != 1 || total < 40000 {
+		t.Errorf("done heard %v, submissions holds %d", heard, total)
+	}
+	glob := "'" + filepath.Join(dir, "submissions", "**", "*.parquet") + "'"
+	// Read back: the same rows, the keys from the folder names.
+	var n, missing, extra int
+	err = db.QueryRow(`WITH back AS (SELECT unit_id, unit_name, task_no, period::period AS period, status::status AS status,
+			progress_pct, achieved, notes, evidence, submitted_on, flags, batch_id, source_file, source_sheet, source_row, file_sha256
+			FROM read_parquet(`+glob+`, hive_partitioning = true)),
+		wrong_year AS (SELECT count(*) AS n FROM read_parquet(`+glob+`, hive_partitioning = true) WHERE plan_year <> left(period, 4)::INTEGER)
+		SELECT (SELECT count(*) FROM back),
+		       (SELECT count(*) FROM (SELECT * FROM submissions EXCEPT ALL SELECT * FROM back)),
+		       (SELECT count(*) FROM (SELECT * FROM back EXCEPT ALL SELECT * FROM submissions)) + (SELECT n FROM wrong_year)`).Scan(&n, &missing, &extra)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != total || missing != 0 || extra != 0 {
+		t.Errorf("read back %d rows of %d: %d missing, %d extra or in the wrong year", n, total, missing, extra)
+	}
+	// Each file: no key columns, the rows of its quarter in ORDER BY ALL order.
+	q3 := filepath.Join(dir, "submissions", "plan_year=2021", "period=2021Q3", "data_0.parquet")
+	var cols string
+	db.QueryRow(`SELECT string_agg(column_name, ',') FROM (DESCRIBE SELECT * FROM read_parquet(?, hive_partitioning = false))`, q3).Scan(&cols)
+	if strings.Contains(cols, "period") || strings.Contains(cols, "plan_year") || !strings.HasPrefix(cols, "unit_id,unit_name,task_no,status,") {
+		t.Errorf("2021Q3 columns %s", cols)
+	}
+	got := rowsOf(t, db, `SELECT * EXCLUDE (file_row_number) FROM read_parquet(?, hive_partitioning = false, file_row_number = true) ORDER BY file_row_number`, q3)
+	want := rowsOf(t, db, `SELECT * EXCLUDE (period) FROM submissions WHERE period = '2021Q3' ORDER BY ALL`)
+	if len(got) != count(t, db, "SELECT count(*) FROM submissions WHERE period = '2021Q3'") || len(got) < 10000 || !slices.Equal(got, want) {
+		t.Errorf("2021Q3: %d rows, differ from ORDER BY ALL: %v", len(got), !slices.Equal(got, want))
+	}
+
+	// Again: the same bytes.
+	first := map[string][]byte{}
+	for _, f := range files {
+		first[f], _ = os.ReadFile(filepath.Join(dir, f))
+	}
+	if err := db.ExportPartitioned(ctx, dir, names, parts, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if b, _ := os.ReadFile(filepath.Join(dir, f)); !bytes.Equal(b, first[f]) || len(b) == 0 {
+			t.Errorf("%s differs between two exports", f)
+		}
+	}
+
+	// A failed export (a view that errors after submissions was written) leaves it all.
+	if _, err := db.Exec(`CREATE VIEW bad AS SELECT error('boom') AS x`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`DELETE FROM submissions WHERE period = '2022Q1'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ExportPartitioned(ctx, dir, append(names, "bad"), parts, nil); err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Fatalf("err = %v", err)
+	}
+	if got := walk(t, dir); !slices.Equal(got, files) {
+		t.Errorf("after a failed export the folder holds %v", got)
+	}
+	for _, f := range files {
+		if b, _ := os.ReadFile(filepath.Join(dir, f)); !bytes.Equal(b, first[f]) {
+			t.Errorf("%s changed by a failed export", f)
+		}
+	}
+	// And the next good one drops the quarter that is gone.
+	if err := db.ExportPartitioned(ctx, dir, names, parts, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := walk(t, dir); !slices.Equal(got, slices.Delete(slices.Clone(files), 4, 5)) {
+		t.Errorf("after 2022Q1 was deleted the folder holds %v", got)
+	}
+}
+
+// rowsOf runs q and returns its rows, each printed as a list of values, in its order.
+func rowsOf(t *testing.T, db *DB, q string, args ...any) []string {
+	t.Helper()
+	rows, err := db.Query(q, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var out []string
+	for rows.Next() {
+		v := make([]any, len(cols))
+		ptrs := make([]any, len(v))
+		for i := range v {
+			ptrs[i] = &v[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprint(v))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -221,41 +220,5 @@ func TestBatch(t *testing.T) {
 				t.Errorf("next batch %d, known %v, %v", next.ID, known, err)
 			}
 		})
-	}
-}
-
-// Export reads big tables in slices of a sorted copy: the files hold the same rows, in
-// the same order, as one ORDER BY ALL query gives.
-func TestExportSlicesKeepRowsAndOrder(t *testing.T) {
-	db := openTemp(t)
-	if _, err := db.Exec(`CREATE TABLE big AS SELECT (i * 7919) % 3001 AS k, 'r' || i AS v, [i % 3] AS l FROM range(3000) t(i)`); err != nil {
-		t.Fatal(err)
-	}
-	whole, sliced := t.TempDir(), t.TempDir()
-	var rowsSeen int64
-	if err := db.Export(context.Background(), whole, []string{"big"}, func(_ string, n int64) { rowsSeen = n }); err != nil {
-		t.Fatal(err)
-	}
-	defer func(n int64) { sliceRows = n }(sliceRows)
-	sliceRows = 700
-	if err := db.Export(context.Background(), sliced, []string{"big"}, nil); err != nil {
-		t.Fatal(err)
-	}
-	ref, err := sql.Open("duckdb", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ref.Close()
-	a, b := filepath.Join(whole, "big.parquet"), filepath.Join(sliced, "big.parquet")
-	var n, differ, unsorted int
-	err = ref.QueryRow(`SELECT count(*), count(*) FILTER (WHERE x.j IS DISTINCT FROM y.j),
-		count(*) FILTER (WHERE x.k < x.prev)
-		FROM (SELECT row_number() OVER () AS i, k, lag(k) OVER () AS prev, to_json(p)::VARCHAR AS j FROM read_parquet('`+a+`') p) x
-		FULL JOIN (SELECT row_number() OVER () AS i, to_json(p)::VARCHAR AS j FROM read_parquet('`+b+`') p) y USING (i)`).Scan(&n, &differ, &unsorted)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n != 3000 || rowsSeen != 3000 || differ != 0 || unsorted != 0 {
-		t.Errorf("%d rows (%d reported), %d differ between whole and sliced export, %d out of order", n, rowsSeen, differ, unsorted)
 	}
 }
