@@ -15,7 +15,7 @@ import (
 
 // Tables are the fact and catalog tables of the contract, in the order export writes them
 // (before the metric views).
-var Tables = []string{"plans", "plan_sources", "sections", "tasks", "carried_tasks", "units", "assignments", "ingest_batches", "ingest_files", "submissions", "rejected_rows"}
+var Tables = []string{"plans", "plan_sources", "sections", "tasks", "carried_tasks", "units", "assignments", "ingest_batches", "ingest_files", "submissions", "rejected_rows", "review_batches", "reviews", "editions", "edition_figures"}
 
 // Partitioning is how export --partition writes a relation: as a folder NAME/ of
 // hive-style folders, one per value of the keys (NAME/plan_year=2021/period=2021Q2/),
