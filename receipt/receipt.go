@@ -32,6 +32,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"plantrack/plan"
+	"plantrack/sheet"
 	"plantrack/template"
 )
 
@@ -576,7 +577,7 @@ func (w *sheetWriter) line(sh string, row, cols int, text string, style int, siz
 	for _, x := range w.cols[sh][:min(cols, len(w.cols[sh]))] {
 		width += x
 	}
-	w.check(w.f.SetRowHeight(sh, row, rowHeight(textLines(text, width), size)))
+	w.check(w.f.SetRowHeight(sh, row, sheet.RowHeight(sheet.Lines(text, width), size)))
 }
 
 // fit makes a row of a table as tall as its tallest cell wraps to.
@@ -584,10 +585,10 @@ func (w *sheetWriter) fit(sh string, row int, cells []string) {
 	n := 1
 	for i, v := range cells {
 		if v != "" && i < len(w.cols[sh]) {
-			n = max(n, textLines(v, w.cols[sh][i]))
+			n = max(n, sheet.Lines(v, w.cols[sh][i]))
 		}
 	}
-	w.check(w.f.SetRowHeight(sh, row, rowHeight(n, textSize)))
+	w.check(w.f.SetRowHeight(sh, row, sheet.RowHeight(n, textSize)))
 }
 
 // table writes a header and rows from row on; it returns the next free row.
@@ -732,13 +733,13 @@ func (r *receipt) front(w *sheetWriter) error {
 	}
 	// The sheet holds tables of different columns, so the title is what every printed
 	// page repeats; the footer names the file.
-	w.check(printSetup(f, sh, 1, 1, r.footer()))
+	w.check(sheet.PrintSetup(f, sh, 1, 1, r.footer()))
 	return w.err()
 }
 
 // footer is the printed pages' footer: which file the receipt is for.
 func (r *receipt) footer() string {
-	return footerText("回执：" + filepath.Base(r.in.Path))
+	return sheet.Footer("回执："+filepath.Base(r.in.Path), "")
 }
 
 // acceptedSheet lists the rows taken in.
@@ -765,7 +766,7 @@ func (r *receipt) acceptedSheet(w *sheetWriter) error {
 	w.table(sh, 2, []string{"工作表", "行号", "填报单位", "报告期", "任务序号", "完成状态", "完成进度", "完成数量", "填报日期", "提示"}, rows,
 		[]int{w.cell, w.cell, w.cell, w.cell, w.cell, w.cell, w.cell, w.cell, w.cell, w.wrap})
 	w.check(f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}))
-	w.check(printSetup(f, sh, 1, 2, r.footer()))
+	w.check(sheet.PrintSetup(f, sh, 1, 2, r.footer()))
 	return w.err()
 }
 

@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/mattn/go-runewidth"
 	"github.com/xuri/excelize/v2"
 
 	"plantrack/plan"
+	"plantrack/sheet"
 )
 
 // SummaryCategory is the document property category of summary.xlsx: like every
@@ -46,7 +46,7 @@ func writeSummary(path string, d *Data) error {
 		width float64
 		style int // 0: plain
 	}
-	footer := summaryFooter(d.Title + " 汇总表")
+	footer := sheet.Footer(d.Title+" 汇总表", "　&A")
 	sheet := func(name string, cols []col, rows [][]any) error {
 		if _, err := f.NewSheet(name); err != nil {
 			return err
@@ -77,9 +77,9 @@ func writeSummary(path string, d *Data) error {
 		// the columns styled to wrap (the others hold short words and numbers).
 		lines := 1
 		for _, c := range cols {
-			lines = max(lines, summaryLines(c.title, c.width))
+			lines = max(lines, sheet.Lines(c.title, c.width))
 		}
-		check(f.SetRowHeight(name, 1, summaryRowHeight(lines)))
+		check(f.SetRowHeight(name, 1, sheet.RowHeight(lines, 11)))
 		for r, row := range rows {
 			cell, _ := excelize.CoordinatesToCellName(1, r+2)
 			if err := f.SetSheetRow(name, cell, &row); err != nil {
@@ -88,13 +88,13 @@ func writeSummary(path string, d *Data) error {
 			lines := 1
 			for i, v := range row {
 				if s, ok := v.(string); ok && i < len(cols) && cols[i].style == wrap {
-					lines = max(lines, summaryLines(s, cols[i].width))
+					lines = max(lines, sheet.Lines(s, cols[i].width))
 				}
 			}
-			check(f.SetRowHeight(name, r+2, summaryRowHeight(lines)))
+			check(f.SetRowHeight(name, r+2, sheet.RowHeight(lines, 11)))
 		}
 		check(f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}))
-		check(summaryPrint(f, name, footer))
+		check(sheet.PrintSetup(f, name, 1, 1, footer))
 		if len(errs) > 0 {
 			return errs[0]
 		}
@@ -160,60 +160,6 @@ func writeSummary(path string, d *Data) error {
 }
 
 func strptr(s string) *string { return &s }
-
-// summaryWidth measures text as it shows: a Chinese character, a full-width or an East
-// Asian ambiguous one (“”、…) two columns, a Latin letter or a digit one; fixed here, not
-// taken from the locale, so that the same data gives the same row heights everywhere.
-var summaryWidth = &runewidth.Condition{EastAsianWidth: true, StrictEmojiNeutral: true}
-
-// summaryLines estimates how many lines a text wraps to in a column width characters wide
-// (Excel's unit, about half a Chinese character of an 11-point font), leaving a little of
-// each line for the cell's padding and for breaks that fall before a word or a closing mark.
-func summaryLines(text string, width float64) int {
-	per := max(1, int((width-1)*0.9))
-	n := 0
-	for l := range strings.SplitSeq(text, "\n") {
-		n += max(1, (summaryWidth.StringWidth(l)+per-1)/per)
-	}
-	return n
-}
-
-// summaryRowHeight is the height in points of a row of lines lines of the 11-point text:
-// Excel, WPS and LibreOffice do not all grow a row for wrapped text by themselves.
-func summaryRowHeight(lines int) float64 {
-	return min(409, float64(max(1, lines))*11*1.4+4)
-}
-
-// summaryPrint prints a sheet on A4 landscape, one page wide and as many tall as it takes,
-// its header row at the top of every page, the footer at the foot.
-func summaryPrint(f *excelize.File, sh, footer string) error {
-	landscape, a4, one, anyTall := "landscape", 9, 1, 0
-	fit, center := true, true
-	side, top, edge := 0.4, 0.6, 0.3
-	for _, err := range []error{
-		f.SetPageLayout(sh, &excelize.PageLayoutOptions{Orientation: &landscape, Size: &a4, FitToWidth: &one, FitToHeight: &anyTall}),
-		f.SetSheetProps(sh, &excelize.SheetPropsOptions{FitToPage: &fit}),
-		f.SetPageMargins(sh, &excelize.PageLayoutMarginsOptions{Left: &side, Right: &side, Top: &top, Bottom: &top,
-			Header: &edge, Footer: &edge, Horizontally: &center}),
-		f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("'%s'!$1:$1", sh), Scope: sh}),
-		f.SetHeaderFooter(sh, &excelize.HeaderFooterOptions{OddFooter: footer}),
-	} {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// summaryFooter is the printed pages' footer: the workbook's title and the sheet's name on
-// the left, 第 n 页，共 m 页 on the right. An & of the title is doubled (a single one starts
-// a code), and a long title is cut to fit the 255 characters a footer may hold.
-func summaryFooter(title string) string {
-	if r := []rune(title); len(r) > 100 {
-		title = string(r[:99]) + "…"
-	}
-	return "&L" + strings.ReplaceAll(title, "&", "&&") + "　&A&R第 &P 页，共 &N 页"
-}
 
 func ragText(r string) string {
 	switch r {

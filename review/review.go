@@ -26,6 +26,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"plantrack/plan"
+	"plantrack/sheet"
 )
 
 // Version of the review workbook's layout. Import refuses a workbook of a newer version.
@@ -372,10 +373,10 @@ func (w *writer) build() error {
 			// Text cells, numbers too: the key must come back as written.
 			check(f.SetCellStr(sh, cell(col, row), v))
 			if col <= ColComment {
-				lines = max(lines, textLines(v, widths[col-1]))
+				lines = max(lines, sheet.Lines(v, widths[col-1]))
 			}
 		}
-		check(f.SetRowHeight(sh, row, rowHeight(lines, textSize)))
+		check(f.SetRowHeight(sh, row, sheet.RowHeight(lines, textSize)))
 	}
 	last := row
 	if last > HeaderRow {
@@ -404,7 +405,7 @@ func (w *writer) build() error {
 		width += x
 	}
 	merge(1, ColComment, last+2, strings.Join(notes, "\n"), w.note)
-	check(f.SetRowHeight(sh, last+2, rowHeight(textLines(strings.Join(notes, "\n"), width), 10)))
+	check(f.SetRowHeight(sh, last+2, sheet.RowHeight(sheet.Lines(strings.Join(notes, "\n"), width), 10)))
 	if len(errs) > 0 {
 		return errs[0]
 	}
@@ -467,17 +468,9 @@ func (w *writer) finish(last int) error {
 	}
 	// Printed on A4 landscape, one page wide, the title and header on every page, the
 	// hidden key columns not printed.
-	landscape, a4, one, auto := "landscape", 9, 1, 0
-	fit, center := true, true
-	side, top, edge := 0.4, 0.6, 0.3
 	if err := firstErr(
-		f.SetPageLayout(sh, &excelize.PageLayoutOptions{Orientation: &landscape, Size: &a4, FitToWidth: &one, FitToHeight: &auto}),
-		f.SetSheetProps(sh, &excelize.SheetPropsOptions{FitToPage: &fit}),
-		f.SetPageMargins(sh, &excelize.PageLayoutMarginsOptions{Left: &side, Right: &side, Top: &top, Bottom: &top,
-			Header: &edge, Footer: &edge, Horizontally: &center}),
-		f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("'%s'!$1:$%d", sh, HeaderRow), Scope: sh}),
+		sheet.PrintSetup(f, sh, 1, HeaderRow, sheet.Footer(m.Period.Name()+"审核表", "")),
 		f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", RefersTo: fmt.Sprintf("'%s'!$A$1:$%s$%d", sh, colName(ColComment), last+2), Scope: sh}),
-		f.SetHeaderFooter(sh, &excelize.HeaderFooterOptions{OddFooter: "&L" + strings.ReplaceAll(m.Period.Name()+"审核表", "&", "&&") + "&R第 &P 页，共 &N 页"}),
 	); err != nil {
 		return err
 	}
