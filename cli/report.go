@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"plantrack/ingest"
+	"plantrack/plan"
 	"plantrack/reports"
 	"plantrack/store"
 	"plantrack/word"
@@ -123,7 +123,7 @@ func runReport(ctx context.Context, e *env, opts reportOptions) error {
 // 2021/7/5, 2021年7月5日, 20210705), given back as 2021-07-05. 2021-13-40 or 2021-02-30 is
 // a bad command line.
 func reportDate(s string) (string, error) {
-	t, err := ingest.ParseDate(s)
+	t, err := plan.ParseDate(s)
 	if err != nil {
 		why := err.Error()
 		if !strings.Contains(why, "2021-07-05") {

@@ -268,11 +268,11 @@ func FuzzNormalizers(f *testing.F) {
 		if v, ok, err := ParseCount(s); err == nil && ok && v < 0 {
 			t.Fatalf("ParseCount(%q) = %v", s, v)
 		}
-		if d, err := ParseDate(s); err == nil {
+		if d, err := plan.ParseDate(s); err == nil {
 			if d.Year() < 2000 || d.Year() > 2099 {
-				t.Fatalf("ParseDate(%q) = %v", s, d)
+				t.Fatalf("plan.ParseDate(%q) = %v", s, d)
 			}
-			if again, err := ParseDate(d.Format("2006-01-02")); err != nil || !again.Equal(d) {
+			if again, err := plan.ParseDate(d.Format("2006-01-02")); err != nil || !again.Equal(d) {
 				t.Fatalf("ParseDate round trip %v: %v %v", d, again, err)
 			}
 		}

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"plantrack/plan"
 )
@@ -28,10 +27,6 @@ var (
 	faultNegative     = &plan.Fault{Reason: plan.ReasonAchieved, Text: "negative", Zh: "{col}{value}不能为负数"}
 	faultNotCount     = &plan.Fault{Reason: plan.ReasonAchieved, Text: "not a number", Zh: "{col}{value}不是数字，请填写整数，如2"}
 	faultNotTaskNo    = &plan.Fault{Reason: plan.ReasonTaskNo, Text: "not a task number", Zh: "{col}{value}不是任务序号，请填写数字"}
-	faultNoSuchDate   = &plan.Fault{Reason: plan.ReasonDate, Text: "no such date", Zh: "{col}{value}不是存在的日期"}
-	faultDateYear     = &plan.Fault{Reason: plan.ReasonDate, Text: "year out of 2000–2099", Zh: "{col}{value}的年份有误"}
-	faultNotDate      = &plan.Fault{Reason: plan.ReasonDate, Text: "not a date: write 2021-07-05 or 2021年7月5日",
-		Zh: "{col}{value}无法识别，请写成“2021-07-05”或“2021年7月5日”"}
 )
 
 // ParseProgress reads a completion percentage: "85%", "85", "85.5", "８５％". A cell
@@ -92,39 +87,6 @@ func ParseTaskNo(s string) (int, error) {
 		return 0, faultNotTaskNo
 	}
 	return n, nil
-}
-
-var dateREs = []*regexp.Regexp{
-	regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?Z?)?$`),
-	regexp.MustCompile(`^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$`),
-	regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})$`),
-}
-
-// ParseDate reads a date: 2021-07-05, 2021/7/5, 2021.7.5, 2021年7月5日, 20210705. Excel
-// date cells reach it already written as 2021-07-05.
-func ParseDate(s string) (time.Time, error) {
-	f := fold(s)
-	if f == "" {
-		return time.Time{}, plan.Missing(plan.ReasonDate)
-	}
-	for _, re := range dateREs {
-		m := re.FindStringSubmatch(f)
-		if m == nil {
-			continue
-		}
-		y, _ := strconv.Atoi(m[1])
-		mo, _ := strconv.Atoi(m[2])
-		d, _ := strconv.Atoi(m[3])
-		t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
-		if t.Year() != y || int(t.Month()) != mo || t.Day() != d {
-			return time.Time{}, faultNoSuchDate
-		}
-		if y < 2000 || y > 2099 {
-			return time.Time{}, faultDateYear
-		}
-		return t, nil
-	}
-	return time.Time{}, faultNotDate
 }
 
 // unknownTask is a task number the plan of the report's year does not have.

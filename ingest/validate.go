@@ -367,7 +367,7 @@ func parseDate(s string) parsed[int32] {
 	if strings.TrimSpace(s) == "" {
 		return parsed[int32]{}
 	}
-	d, err := ParseDate(s)
+	d, err := plan.ParseDate(s)
 	if err != nil {
 		return parsed[int32]{ok: true, err: asFault(err)}
 	}

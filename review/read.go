@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -177,11 +176,6 @@ func wholeNumber(s string) (int, error) {
 	return int(f), nil
 }
 
-var dateREs = []*regexp.Regexp{
-	regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?$`),
-	regexp.MustCompile(`^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$`),
-}
-
 // parseDate reads a 审核日期: a date cell (its serial number, 1900 or 1904 system) or a
 // date written as text: 2021-07-20, 2021/7/20, 2021年7月20日.
 func parseDate(raw string, date1904 bool) (time.Time, bool) {
@@ -196,21 +190,8 @@ func parseDate(raw string, date1904 bool) (time.Time, bool) {
 		}
 		return base.AddDate(0, 0, int(n)), true
 	}
-	for _, re := range dateREs {
-		m := re.FindStringSubmatch(s)
-		if m == nil {
-			continue
-		}
-		y, _ := strconv.Atoi(m[1])
-		mo, _ := strconv.Atoi(m[2])
-		d, _ := strconv.Atoi(m[3])
-		t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
-		if t.Year() != y || int(t.Month()) != mo || t.Day() != d {
-			return time.Time{}, false
-		}
-		return t, true
-	}
-	return time.Time{}, false
+	t, err := plan.ParseDate(s)
+	return t, err == nil
 }
 
 // Check judges the decisions read against the database and returns those to store, in
