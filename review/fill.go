@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"time"
 
+	"plantrack/sheet"
+
 	"github.com/xuri/excelize/v2"
 )
 
@@ -31,20 +33,20 @@ func Fill(f *excelize.File, date time.Time, entries map[Key]Entry) error {
 	}
 	sh := m.Sheet
 	if !date.IsZero() {
-		if err := f.SetCellInt(sh, m.DateCell, int64(serial(date))); err != nil {
+		if err := f.SetCellInt(sh, m.DateCell, int64(sheet.Serial(date))); err != nil {
 			return err
 		}
 	}
 	done := 0
 	for row := m.HeaderRow + 1; done < len(entries); row++ {
-		id, err := f.GetCellValue(sh, cell(ColUnitID, row), excelize.Options{RawCellValue: true})
+		id, err := f.GetCellValue(sh, sheet.Cell(ColUnitID, row), excelize.Options{RawCellValue: true})
 		if err != nil {
 			return err
 		}
 		if id == "" {
 			break
 		}
-		t, err := f.GetCellValue(sh, cell(ColTask, row), excelize.Options{RawCellValue: true})
+		t, err := f.GetCellValue(sh, sheet.Cell(ColTask, row), excelize.Options{RawCellValue: true})
 		if err != nil {
 			return err
 		}
@@ -58,7 +60,7 @@ func Fill(f *excelize.File, date time.Time, entries map[Key]Entry) error {
 			col int
 			v   string
 		}{{ColDecision, e.Decision}, {ColComment, e.Comment}} {
-			at := cell(c.col, row)
+			at := sheet.Cell(c.col, row)
 			if c.v == "" {
 				err = f.SetCellValue(sh, at, nil)
 			} else {
@@ -83,14 +85,14 @@ func Keys(f *excelize.File) ([]Key, error) {
 	}
 	var out []Key
 	for row := m.HeaderRow + 1; ; row++ {
-		id, err := f.GetCellValue(m.Sheet, cell(ColUnitID, row), excelize.Options{RawCellValue: true})
+		id, err := f.GetCellValue(m.Sheet, sheet.Cell(ColUnitID, row), excelize.Options{RawCellValue: true})
 		if err != nil {
 			return nil, err
 		}
 		if id == "" {
 			return out, nil
 		}
-		t, err := f.GetCellValue(m.Sheet, cell(ColTask, row), excelize.Options{RawCellValue: true})
+		t, err := f.GetCellValue(m.Sheet, sheet.Cell(ColTask, row), excelize.Options{RawCellValue: true})
 		if err != nil {
 			return nil, err
 		}

@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/xuri/excelize/v2"
 
 	"plantrack/plan"
+	"plantrack/sheet"
 )
 
 // Meta is what the hidden sheet of a review workbook records: which plan and period its
@@ -44,9 +44,6 @@ const (
 )
 
 func writeMeta(f *excelize.File, m Meta) error {
-	if _, err := f.NewSheet(MetaSheet); err != nil {
-		return err
-	}
 	rows := [][2]string{
 		{keyVersion, strconv.Itoa(m.Version)},
 		{keyPlan, m.PlanID},
@@ -59,17 +56,7 @@ func writeMeta(f *excelize.File, m Meta) error {
 		{keyScope, m.Scope},
 		{keyRows, strconv.Itoa(m.Rows)},
 	}
-	for i, r := range rows {
-		// Text cells: a plan id of digits only must not turn into a number.
-		if err := firstErr(f.SetCellStr(MetaSheet, cell(1, i+1), r[0]), f.SetCellStr(MetaSheet, cell(2, i+1), r[1])); err != nil {
-			return err
-		}
-	}
-	if err := f.ProtectSheet(MetaSheet, &excelize.SheetProtectionOptions{}); err != nil {
-		return err
-	}
-	// Very hidden: Excel's Unhide does not list it.
-	return f.SetSheetVisible(MetaSheet, false, true)
+	return sheet.WriteHidden(f, MetaSheet, rows)
 }
 
 // errNotReview is a workbook that is not a review workbook plantrack can read: its
@@ -79,18 +66,12 @@ var errNotReview = errors.New("not a plantrack review workbook")
 // readMeta reads a workbook's hidden review sheet; errNotReview (wrapped, with what the
 // workbook is instead) for any other workbook.
 func readMeta(f *excelize.File) (*Meta, error) {
-	if !slices.Contains(f.GetSheetList(), MetaSheet) {
+	kv, ok, err := sheet.ReadHidden(f, MetaSheet)
+	if !ok {
 		return nil, errNotReview
 	}
-	rows, err := f.GetRows(MetaSheet, excelize.Options{RawCellValue: true})
 	if err != nil {
 		return nil, fmt.Errorf("%w: sheet %s: %v", errNotReview, MetaSheet, err)
-	}
-	kv := map[string]string{}
-	for _, r := range rows {
-		if len(r) >= 2 {
-			kv[strings.TrimSpace(r[0])] = strings.TrimSpace(r[1])
-		}
 	}
 	v, ok := kv[keyVersion]
 	if !ok {

@@ -293,16 +293,6 @@ func (w *writer) styles() error {
 	return nil
 }
 
-func cell(col, row int) string {
-	c, _ := excelize.CoordinatesToCellName(col, row)
-	return c
-}
-
-func colName(col int) string {
-	c, _ := excelize.ColumnNumberToName(col)
-	return c
-}
-
 func (w *writer) build() error {
 	f, sh, m := w.f, DataSheet, w.m
 	if err := f.SetSheetName("Sheet1", sh); err != nil {
@@ -318,11 +308,11 @@ func (w *writer) build() error {
 		}
 	}
 	merge := func(from, to int, row int, text string, style int) {
-		check(f.SetCellStr(sh, cell(from, row), text))
+		check(f.SetCellStr(sh, sheet.Cell(from, row), text))
 		if to > from {
-			check(f.MergeCell(sh, cell(from, row), cell(to, row)))
+			check(f.MergeCell(sh, sheet.Cell(from, row), sheet.Cell(to, row)))
 		}
-		check(f.SetCellStyle(sh, cell(from, row), cell(to, row), style))
+		check(f.SetCellStyle(sh, sheet.Cell(from, row), sheet.Cell(to, row), style))
 	}
 
 	// Title, and the line of what the workbook holds and the day of the review.
@@ -333,19 +323,19 @@ func (w *writer) build() error {
 		scope = "全部单位"
 	}
 	merge(ColNo, ColSubmittedOn, 2, fmt.Sprintf("报告期：%s　　审核范围：%s　　自报完成、待审核确认的报送 %d 项", m.Period.Name(), scope, len(w.rows)), w.info)
-	check(f.SetCellStr(sh, cell(ColSource, 2), "审核日期："))
-	check(f.SetCellStyle(sh, cell(ColSource, 2), cell(ColSource, 2), w.infoRight))
+	check(f.SetCellStr(sh, sheet.Cell(ColSource, 2), "审核日期："))
+	check(f.SetCellStyle(sh, sheet.Cell(ColSource, 2), sheet.Cell(ColSource, 2), w.infoRight))
 	check(f.SetCellStyle(sh, DateCell, DateCell, w.inDate))
 	check(f.SetRowHeight(sh, 2, 24))
 
 	// Header; the key columns hidden.
 	for i, h := range Headers {
-		check(f.SetCellStr(sh, cell(i+1, HeaderRow), h))
-		check(f.SetColWidth(sh, colName(i+1), colName(i+1), widths[i]))
+		check(f.SetCellStr(sh, sheet.Cell(i+1, HeaderRow), h))
+		check(f.SetColWidth(sh, sheet.Col(i+1), sheet.Col(i+1), widths[i]))
 	}
-	check(f.SetCellStyle(sh, cell(1, HeaderRow), cell(numCols, HeaderRow), w.header))
+	check(f.SetCellStyle(sh, sheet.Cell(1, HeaderRow), sheet.Cell(numCols, HeaderRow), w.header))
 	check(f.SetRowHeight(sh, HeaderRow, 30))
-	check(f.SetColVisible(sh, colName(ColUnitID)+":"+colName(ColReportRow), false))
+	check(f.SetColVisible(sh, sheet.Col(ColUnitID)+":"+sheet.Col(ColReportRow), false))
 
 	row := HeaderRow
 	for i, l := range w.rows {
@@ -362,8 +352,8 @@ func (w *writer) build() error {
 			ColUnitID: l.unitID, ColReportPeriod: l.period, ColReportBatch: strconv.Itoa(l.batch), ColReportFile: l.file,
 			ColReportSheet: l.sheet, ColReportRow: strconv.Itoa(l.row),
 		}
-		check(f.SetCellInt(sh, cell(ColNo, row), int64(i+1)))
-		check(f.SetCellInt(sh, cell(ColTask, row), int64(l.task)))
+		check(f.SetCellInt(sh, sheet.Cell(ColNo, row), int64(i+1)))
+		check(f.SetCellInt(sh, sheet.Cell(ColTask, row), int64(l.task)))
 		lines := 1
 		for col := ColUnit; col <= numCols; col++ {
 			v := texts[col]
@@ -371,7 +361,7 @@ func (w *writer) build() error {
 				continue
 			}
 			// Text cells, numbers too: the key must come back as written.
-			check(f.SetCellStr(sh, cell(col, row), v))
+			check(f.SetCellStr(sh, sheet.Cell(col, row), v))
 			if col <= ColComment {
 				lines = max(lines, sheet.Lines(v, widths[col-1]))
 			}
@@ -386,7 +376,7 @@ func (w *writer) build() error {
 			{ColStatus, ColAchieved, w.cell}, {ColNotes, ColEvidence, w.wrap}, {ColPeriod, ColSubmittedOn, w.cell},
 			{ColSource, ColSource, w.wrap}, {ColDecision, ColDecision, w.inDecision}, {ColComment, ColComment, w.inText},
 		} {
-			check(f.SetCellStyle(sh, cell(c.from, first), cell(c.to, last), c.style))
+			check(f.SetCellStyle(sh, sheet.Cell(c.from, first), sheet.Cell(c.to, last), c.style))
 		}
 	}
 
@@ -424,7 +414,7 @@ func (w *writer) validations(last int) error {
 	var dvs []*excelize.DataValidation
 	if last > HeaderRow {
 		decision := excelize.NewDataValidation(true)
-		decision.Sqref = cell(ColDecision, HeaderRow+1) + ":" + cell(ColDecision, last)
+		decision.Sqref = sheet.Cell(ColDecision, HeaderRow+1) + ":" + sheet.Cell(ColDecision, last)
 		if err := decision.SetDropList(plan.DecisionWords); err != nil {
 			return err
 		}
@@ -436,8 +426,8 @@ func (w *writer) validations(last int) error {
 	year := w.m.PlanYear
 	date := excelize.NewDataValidation(true)
 	date.Sqref = DateCell
-	from := serial(time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC))
-	to := serial(time.Date(year+1, 12, 31, 0, 0, 0, 0, time.UTC))
+	from := sheet.Serial(time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC))
+	to := sheet.Serial(time.Date(year+1, 12, 31, 0, 0, 0, 0, time.UTC))
 	if err := date.SetRange(from, to, excelize.DataValidationTypeDate, excelize.DataValidationOperatorBetween); err != nil {
 		return err
 	}
@@ -452,17 +442,12 @@ func (w *writer) validations(last int) error {
 	return nil
 }
 
-// serial is an Excel (1900 system) date serial number.
-func serial(t time.Time) int {
-	return int(t.Sub(time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)).Hours() / 24)
-}
-
 func (w *writer) finish(last int) error {
 	f, sh, m := w.f, DataSheet, w.m
 	// Frozen header, unit and task; the cursor on the first 审核结果.
 	if err := f.SetPanes(sh, &excelize.Panes{
-		Freeze: true, XSplit: ColTask, YSplit: HeaderRow, TopLeftCell: cell(ColTask+1, HeaderRow+1), ActivePane: "bottomRight",
-		Selection: []excelize.Selection{{SQRef: cell(ColDecision, HeaderRow+1), ActiveCell: cell(ColDecision, HeaderRow+1), Pane: "bottomRight"}},
+		Freeze: true, XSplit: ColTask, YSplit: HeaderRow, TopLeftCell: sheet.Cell(ColTask+1, HeaderRow+1), ActivePane: "bottomRight",
+		Selection: []excelize.Selection{{SQRef: sheet.Cell(ColDecision, HeaderRow+1), ActiveCell: sheet.Cell(ColDecision, HeaderRow+1), Pane: "bottomRight"}},
 	}); err != nil {
 		return err
 	}
@@ -470,7 +455,7 @@ func (w *writer) finish(last int) error {
 	// hidden key columns not printed.
 	if err := firstErr(
 		sheet.PrintSetup(f, sh, 1, HeaderRow, sheet.Footer(m.Period.Name()+"审核表", "")),
-		f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", RefersTo: fmt.Sprintf("'%s'!$A$1:$%s$%d", sh, colName(ColComment), last+2), Scope: sh}),
+		f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", RefersTo: fmt.Sprintf("'%s'!$A$1:$%s$%d", sh, sheet.Col(ColComment), last+2), Scope: sh}),
 	); err != nil {
 		return err
 	}

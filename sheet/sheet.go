@@ -6,7 +6,9 @@ package sheet
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/mattn/go-runewidth"
 	"github.com/xuri/excelize/v2"
@@ -67,4 +69,62 @@ func Footer(left, extra string) string {
 		left = string(r[:99]) + "…"
 	}
 	return "&L" + strings.ReplaceAll(left, "&", "&&") + extra + "&R第 &P 页，共 &N 页"
+}
+
+// Cell names a cell: Cell(2, 3) is B3.
+func Cell(col, row int) string {
+	c, _ := excelize.CoordinatesToCellName(col, row)
+	return c
+}
+
+// Col names a column: Col(2) is B.
+func Col(col int) string {
+	c, _ := excelize.ColumnNumberToName(col)
+	return c
+}
+
+// Serial is a date's serial number in Excel's 1900 date system.
+func Serial(t time.Time) int {
+	return int(t.Sub(time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)).Hours() / 24)
+}
+
+// WriteHidden writes a very hidden, protected sheet of key and value rows: what a
+// workbook of plantrack's says of itself (a template's unit and plan, a review
+// workbook's period). Every cell is text, so an id of digits stays an id.
+func WriteHidden(f *excelize.File, name string, rows [][2]string) error {
+	if _, err := f.NewSheet(name); err != nil {
+		return err
+	}
+	for i, r := range rows {
+		if err := f.SetCellStr(name, Cell(1, i+1), r[0]); err != nil {
+			return err
+		}
+		if err := f.SetCellStr(name, Cell(2, i+1), r[1]); err != nil {
+			return err
+		}
+	}
+	if err := f.ProtectSheet(name, &excelize.SheetProtectionOptions{}); err != nil {
+		return err
+	}
+	// Very hidden: Excel's Unhide does not list it (LibreOffice keeps it hidden).
+	return f.SetSheetVisible(name, false, true)
+}
+
+// ReadHidden reads the key and value rows of a sheet written by WriteHidden, hidden or
+// not; ok is false when the workbook has no sheet of that name.
+func ReadHidden(f *excelize.File, name string) (kv map[string]string, ok bool, err error) {
+	if !slices.Contains(f.GetSheetList(), name) {
+		return nil, false, nil
+	}
+	rows, err := f.GetRows(name, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, true, err
+	}
+	kv = map[string]string{}
+	for _, r := range rows {
+		if len(r) >= 2 {
+			kv[strings.TrimSpace(r[0])] = strings.TrimSpace(r[1])
+		}
+	}
+	return kv, true, nil
 }

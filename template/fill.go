@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 
+	"plantrack/sheet"
+
 	"github.com/xuri/excelize/v2"
 )
 
@@ -38,7 +40,7 @@ func Fill(f *excelize.File, date time.Time, entries map[int]Entry) error {
 	}
 	sh := m.Sheet
 	if !date.IsZero() {
-		if err := f.SetCellInt(sh, m.DateCell, int64(serial(date))); err != nil {
+		if err := f.SetCellInt(sh, m.DateCell, int64(sheet.Serial(date))); err != nil {
 			return err
 		}
 	}
@@ -54,7 +56,7 @@ func Fill(f *excelize.File, date time.Time, entries map[int]Entry) error {
 			col int
 			v   any
 		}{{ColStatus, e.Status}, {ColProgress, e.Progress}, {ColAchieved, e.Achieved}, {ColNotes, e.Notes}, {ColEvidence, e.Evidence}} {
-			if err := put(f, sh, cell(c.col, row), c.v); err != nil {
+			if err := put(f, sh, sheet.Cell(c.col, row), c.v); err != nil {
 				return err
 			}
 		}
@@ -83,7 +85,7 @@ func put(f *excelize.File, sh, at string, v any) error {
 func TaskRows(f *excelize.File, m *Meta) (map[int]int, error) {
 	out := map[int]int{}
 	for row := m.HeaderRow + 1; ; row++ {
-		v, err := f.GetCellValue(m.Sheet, cell(ColTask, row), excelize.Options{RawCellValue: true})
+		v, err := f.GetCellValue(m.Sheet, sheet.Cell(ColTask, row), excelize.Options{RawCellValue: true})
 		if err != nil {
 			return nil, err
 		}

@@ -3,11 +3,11 @@ package template
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
 	"plantrack/plan"
+	"plantrack/sheet"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -41,9 +41,6 @@ const (
 )
 
 func writeMeta(f *excelize.File, m Meta) error {
-	if _, err := f.NewSheet(MetaSheet); err != nil {
-		return err
-	}
 	tasks := make([]string, len(m.Tasks))
 	for i, t := range m.Tasks {
 		tasks[i] = strconv.Itoa(t)
@@ -60,17 +57,7 @@ func writeMeta(f *excelize.File, m Meta) error {
 		{keyDateCell, m.DateCell},
 		{keyTasks, strings.Join(tasks, ",")},
 	}
-	for i, r := range rows {
-		// Text cells: a plan id of digits only must not turn into a number.
-		if err := firstErr(f.SetCellStr(MetaSheet, cell(1, i+1), r[0]), f.SetCellStr(MetaSheet, cell(2, i+1), r[1])); err != nil {
-			return err
-		}
-	}
-	if err := f.ProtectSheet(MetaSheet, &excelize.SheetProtectionOptions{}); err != nil {
-		return err
-	}
-	// Very hidden: Excel's Unhide does not list it.
-	return f.SetSheetVisible(MetaSheet, false, true)
+	return sheet.WriteHidden(f, MetaSheet, rows)
 }
 
 // ErrNewerVersion is wrapped by ReadMeta's error about a template newer than this
@@ -91,18 +78,12 @@ var ErrNotTemplate = errors.New("not a readable plantrack template")
 // ReadMeta reads a workbook's hidden template sheet. It returns nil and no error for a
 // workbook that is not a plantrack template.
 func ReadMeta(f *excelize.File) (*Meta, error) {
-	if !slices.Contains(f.GetSheetList(), MetaSheet) {
+	kv, ok, err := sheet.ReadHidden(f, MetaSheet)
+	if !ok {
 		return nil, nil
 	}
-	rows, err := f.GetRows(MetaSheet, excelize.Options{RawCellValue: true})
 	if err != nil {
 		return nil, fmt.Errorf("%w: sheet %s: %v", ErrNotTemplate, MetaSheet, err)
-	}
-	kv := map[string]string{}
-	for _, r := range rows {
-		if len(r) >= 2 {
-			kv[strings.TrimSpace(r[0])] = strings.TrimSpace(r[1])
-		}
 	}
 	v, ok := kv[keyVersion]
 	if !ok {

@@ -19,6 +19,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"plantrack/plan"
+	"plantrack/sheet"
 )
 
 // Version of the template layout. Ingest refuses a template of a newer version.
@@ -189,16 +190,6 @@ func (w *writer) styles() error {
 	return nil
 }
 
-func cell(col, row int) string {
-	c, _ := excelize.CoordinatesToCellName(col, row)
-	return c
-}
-
-func colName(col int) string {
-	c, _ := excelize.ColumnNumberToName(col)
-	return c
-}
-
 func (w *writer) build(year, q int) error {
 	f, sh, s := w.f, DataSheet, w.s
 	if err := f.SetSheetName("Sheet1", sh); err != nil {
@@ -214,11 +205,11 @@ func (w *writer) build(year, q int) error {
 		}
 	}
 	merge := func(from, to int, row int, text string, style int) {
-		check(f.SetCellStr(sh, cell(from, row), text))
+		check(f.SetCellStr(sh, sheet.Cell(from, row), text))
 		if to > from {
-			check(f.MergeCell(sh, cell(from, row), cell(to, row)))
+			check(f.MergeCell(sh, sheet.Cell(from, row), sheet.Cell(to, row)))
 		}
-		check(f.SetCellStyle(sh, cell(from, row), cell(to, row), style))
+		check(f.SetCellStyle(sh, sheet.Cell(from, row), sheet.Cell(to, row), style))
 	}
 
 	// Title and the line of what the template is for.
@@ -232,10 +223,10 @@ func (w *writer) build(year, q int) error {
 
 	// Header.
 	for i, h := range Headers {
-		check(f.SetCellStr(sh, cell(i+1, HeaderRow), h))
-		check(f.SetColWidth(sh, colName(i+1), colName(i+1), widths[i]))
+		check(f.SetCellStr(sh, sheet.Cell(i+1, HeaderRow), h))
+		check(f.SetColWidth(sh, sheet.Col(i+1), sheet.Col(i+1), widths[i]))
 	}
-	check(f.SetCellStyle(sh, cell(1, HeaderRow), cell(numCols, HeaderRow), w.header))
+	check(f.SetCellStyle(sh, sheet.Cell(1, HeaderRow), sheet.Cell(numCols, HeaderRow), w.header))
 	check(f.SetRowHeight(sh, HeaderRow, 30))
 
 	// One row per task: the task columns locked and grey, the input columns open.
@@ -246,18 +237,18 @@ func (w *writer) build(year, q int) error {
 		if t == nil {
 			return fmt.Errorf("task %d is not in the plan", a.Task)
 		}
-		check(f.SetCellInt(sh, cell(ColTask, row), int64(t.No)))
-		check(f.SetCellStr(sh, cell(ColSection, row), SectionText(s.Plan.Catalog, t.Section)))
-		check(f.SetCellStr(sh, cell(ColText, row), t.Text))
-		check(f.SetCellStr(sh, cell(ColRole, row), plan.RoleName(a.Role)))
-		check(f.SetCellStr(sh, cell(ColTarget, row), TargetText(t)))
-		check(f.SetCellStyle(sh, cell(ColTask, row), cell(ColTask, row), w.task))
-		check(f.SetCellStyle(sh, cell(ColSection, row), cell(ColText, row), w.taskWrap))
-		check(f.SetCellStyle(sh, cell(ColRole, row), cell(ColRole, row), w.task))
-		check(f.SetCellStyle(sh, cell(ColTarget, row), cell(ColTarget, row), w.taskWrap))
-		check(f.SetCellStyle(sh, cell(ColStatus, row), cell(ColStatus, row), w.inStatus))
-		check(f.SetCellStyle(sh, cell(ColProgress, row), cell(ColAchieved, row), w.inNumber))
-		check(f.SetCellStyle(sh, cell(ColNotes, row), cell(ColEvidence, row), w.inText))
+		check(f.SetCellInt(sh, sheet.Cell(ColTask, row), int64(t.No)))
+		check(f.SetCellStr(sh, sheet.Cell(ColSection, row), SectionText(s.Plan.Catalog, t.Section)))
+		check(f.SetCellStr(sh, sheet.Cell(ColText, row), t.Text))
+		check(f.SetCellStr(sh, sheet.Cell(ColRole, row), plan.RoleName(a.Role)))
+		check(f.SetCellStr(sh, sheet.Cell(ColTarget, row), TargetText(t)))
+		check(f.SetCellStyle(sh, sheet.Cell(ColTask, row), sheet.Cell(ColTask, row), w.task))
+		check(f.SetCellStyle(sh, sheet.Cell(ColSection, row), sheet.Cell(ColText, row), w.taskWrap))
+		check(f.SetCellStyle(sh, sheet.Cell(ColRole, row), sheet.Cell(ColRole, row), w.task))
+		check(f.SetCellStyle(sh, sheet.Cell(ColTarget, row), sheet.Cell(ColTarget, row), w.taskWrap))
+		check(f.SetCellStyle(sh, sheet.Cell(ColStatus, row), sheet.Cell(ColStatus, row), w.inStatus))
+		check(f.SetCellStyle(sh, sheet.Cell(ColProgress, row), sheet.Cell(ColAchieved, row), w.inNumber))
+		check(f.SetCellStyle(sh, sheet.Cell(ColNotes, row), sheet.Cell(ColEvidence, row), w.inText))
 		check(f.SetRowHeight(sh, row, rowHeight(t.Text, widths[ColText-1])))
 	}
 	last := row
@@ -291,7 +282,7 @@ func rowHeight(text string, width float64) float64 {
 
 func (w *writer) validations(year, last int) error {
 	first := HeaderRow + 1
-	rng := func(col int) string { return cell(col, first) + ":" + cell(col, last) }
+	rng := func(col int) string { return sheet.Cell(col, first) + ":" + sheet.Cell(col, last) }
 
 	status := excelize.NewDataValidation(true)
 	status.Sqref = rng(ColStatus)
@@ -321,8 +312,8 @@ func (w *writer) validations(year, last int) error {
 	// 填报日期: a real date of the plan year or the next (Q4 reports are filed in January).
 	date := excelize.NewDataValidation(true)
 	date.Sqref = DateCell
-	from := serial(time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC))
-	to := serial(time.Date(year+1, 12, 31, 0, 0, 0, 0, time.UTC))
+	from := sheet.Serial(time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC))
+	to := sheet.Serial(time.Date(year+1, 12, 31, 0, 0, 0, 0, time.UTC))
 	if err := date.SetRange(from, to, excelize.DataValidationTypeDate, excelize.DataValidationOperatorBetween); err != nil {
 		return err
 	}
@@ -337,17 +328,12 @@ func (w *writer) validations(year, last int) error {
 	return nil
 }
 
-// serial is an Excel (1900 system) date serial number.
-func serial(t time.Time) int {
-	return int(t.Sub(time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)).Hours() / 24)
-}
-
 func (w *writer) finish(year, q, last int) error {
 	f, sh, s := w.f, DataSheet, w.s
 	// Frozen header and task number; the cursor on the first status cell.
 	if err := f.SetPanes(sh, &excelize.Panes{
-		Freeze: true, XSplit: 1, YSplit: HeaderRow, TopLeftCell: cell(2, HeaderRow+1), ActivePane: "bottomRight",
-		Selection: []excelize.Selection{{SQRef: cell(ColStatus, HeaderRow+1), ActiveCell: cell(ColStatus, HeaderRow+1), Pane: "bottomRight"}},
+		Freeze: true, XSplit: 1, YSplit: HeaderRow, TopLeftCell: sheet.Cell(2, HeaderRow+1), ActivePane: "bottomRight",
+		Selection: []excelize.Selection{{SQRef: sheet.Cell(ColStatus, HeaderRow+1), ActiveCell: sheet.Cell(ColStatus, HeaderRow+1), Pane: "bottomRight"}},
 	}); err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"plantrack/plan"
+	"plantrack/sheet"
 )
 
 // builtIn is the built-in plan under the test's plan id.
@@ -79,7 +80,7 @@ func TestTemplateStructure(t *testing.T) {
 	u, _ := b.reg.Lookup("东阿县")
 	want := tasksOf(b.p.Assignments, u.ID)
 	last := HeaderRow + len(want)
-	rng := func(col int) string { return cell(col, HeaderRow+1) + ":" + cell(col, last) }
+	rng := func(col int) string { return sheet.Cell(col, HeaderRow+1) + ":" + sheet.Cell(col, last) }
 
 	if got := f.GetSheetList(); !slices.Equal(got, []string{DataSheet, MetaSheet}) {
 		t.Fatalf("sheets %v", got)
@@ -107,7 +108,7 @@ func TestTemplateStructure(t *testing.T) {
 		if rows[task] != HeaderRow+1+i {
 			t.Errorf("task %d on row %d, want %d", task, rows[task], HeaderRow+1+i)
 		}
-		text, _ := f.GetCellValue(DataSheet, cell(ColText, rows[task]))
+		text, _ := f.GetCellValue(DataSheet, sheet.Cell(ColText, rows[task]))
 		if text != b.p.Catalog.Task(task).Text {
 			t.Errorf("task %d text %q", task, text)
 		}
@@ -120,7 +121,7 @@ func TestTemplateStructure(t *testing.T) {
 	if a2 != "填报单位：东阿县" || d2 != "报告期：2021年第二季度" {
 		t.Errorf("unit and period line: %q %q", a2, d2)
 	}
-	if h, _ := f.GetCellValue(DataSheet, cell(ColTarget, rows[5])); h != "至少2次（法治专题讲座）" {
+	if h, _ := f.GetCellValue(DataSheet, sheet.Cell(ColTarget, rows[5])); h != "至少2次（法治专题讲座）" {
 		t.Errorf("task 5 target %q", h)
 	}
 
@@ -183,14 +184,14 @@ func TestTemplateStructure(t *testing.T) {
 	row := rows[want[0]]
 	for col := ColTask; col <= ColEvidence; col++ {
 		input := col >= ColStatus
-		if got := locked(cell(col, row)); got == input {
-			t.Errorf("%s (%s): locked %v", cell(col, row), Headers[col-1], got)
+		if got := locked(sheet.Cell(col, row)); got == input {
+			t.Errorf("%s (%s): locked %v", sheet.Cell(col, row), Headers[col-1], got)
 		}
 	}
 	if locked(DateCell) {
 		t.Error("the 填报日期 cell is locked")
 	}
-	for _, at := range []string{"A1", "A2", "D2", "A3", "F3", cell(ColStatus, last+1), cell(ColTask, last+1)} {
+	for _, at := range []string{"A1", "A2", "D2", "A3", "F3", sheet.Cell(ColStatus, last+1), sheet.Cell(ColTask, last+1)} {
 		if !locked(at) {
 			t.Errorf("%s is not locked", at)
 		}
@@ -271,7 +272,7 @@ func TestFill(t *testing.T) {
 	m, _ := ReadMeta(f)
 	rows, _ := TaskRows(f, m)
 	get := func(col, task int) string {
-		v, _ := f.GetCellValue(DataSheet, cell(col, rows[task]), excelize.Options{RawCellValue: true})
+		v, _ := f.GetCellValue(DataSheet, sheet.Cell(col, rows[task]), excelize.Options{RawCellValue: true})
 		return v
 	}
 	if get(ColStatus, 1) != "推进中" || get(ColProgress, 1) != "60" || get(ColAchieved, 5) != "2" || get(ColEvidence, 5) != "通知.pdf" || get(ColStatus, 2) != "" {
