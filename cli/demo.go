@@ -159,7 +159,7 @@ func runDemo(ctx context.Context, e *env, opts demoOptions) error {
 	stage("receipts")
 	fmt.Fprintf(e.stdout, "wrote %d receipts (回执) to %s\n", len(ins), receiptDir)
 	// The white paper, the briefing and the county 通报 in Word, from the same data.
-	docs, err := word.Write(d, opts.out, word.Options{})
+	docs, err := writeWord(ctx, e, d, opts.out)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -73,9 +74,42 @@ func TestReportDocx(t *testing.T) {
 	if word.FirstResponsibleSection(d) == nil || !strings.Contains(wp.Text(), "第一责任人职责”") {
 		t.Error("part 三 does not draw on the plan's section on 第一责任人职责")
 	}
+	// Tasks with a numeric target are counted against it.
+	targets := 0
+	for _, task := range d.Tasks {
+		if g := task.Target; g != nil {
+			targets++
+			w := fmt.Sprintf("任务%d要求至少 %v %s%s，%d 项单位分工中 %d 项报送的完成数量已达到", task.No, g.Min, g.Unit, g.What, task.Assigned, g.Reached)
+			if !strings.Contains(wp.Text(), w) {
+				t.Errorf("whitepaper.docx lacks %q", w)
+			}
+		}
+	}
+	if targets == 0 {
+		t.Error("the sample year has no task with a numeric target to count")
+	}
 	for _, f := range []string{"briefing.docx", "counties.docx"} {
 		if r := read(f); !strings.Contains(r.Text(), reports.Pct(o.Rate)) {
 			t.Errorf("%s lacks the completion rate %s", f, reports.Pct(o.Rate))
+		}
+	}
+	// The pages' charts as pictures: the white paper's sections, trend and ranking; the
+	// 通报's ranking, heat map and Liaocheng's map.
+	for f, n := range map[string]int{"whitepaper.docx": 3, "briefing.docx": 0, "counties.docx": 3} {
+		if r := read(f); r.Images != n {
+			t.Errorf("%s: %d pictures, want %d", f, r.Images, n)
+		}
+	}
+	// The same database and period give the same bytes, pictures included.
+	again := t.TempDir()
+	if _, stderr, code := run(t, "report", "--db", db, "--out", again, "--period", "2021Q4", "--docx"); code != ExitOK {
+		t.Fatalf("report --docx again: %s", stderr)
+	}
+	for _, f := range word.Files {
+		a, _ := os.ReadFile(filepath.Join(out, f))
+		b, _ := os.ReadFile(filepath.Join(again, f))
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs between two runs", f)
 		}
 	}
 }

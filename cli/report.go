@@ -108,7 +108,7 @@ func runReport(ctx context.Context, e *env, opts reportOptions) error {
 		fmt.Fprintf(e.stdout, "%d PDFs\n", len(files))
 	}
 	if opts.docx {
-		files, err := word.Write(d, opts.out, word.Options{})
+		files, err := writeWord(ctx, e, d, opts.out)
 		if err != nil {
 			return err
 		}
@@ -117,6 +117,20 @@ func runReport(ctx context.Context, e *env, opts reportOptions) error {
 	abs, _ := filepath.Abs(filepath.Join(opts.out, "index.html"))
 	fmt.Fprintln(e.stdout, store.Shown(abs))
 	return nil
+}
+
+// writeWord writes the Word documents of d into out, with the pages' charts drawn as
+// pictures by headless Chromium. Without a browser the documents are still written, their
+// tables carrying every number, and a warning says the charts are left out.
+func writeWord(ctx context.Context, e *env, d *reports.Data, out string) ([]string, error) {
+	images, err := reports.ChartImages(ctx, d, word.ChartNames)
+	switch {
+	case errors.Is(err, reports.ErrNoChromium):
+		e.log.Warn("the Word documents carry no charts", "why", err)
+	case err != nil:
+		return nil, fmt.Errorf("charts for the Word documents: %w", err)
+	}
+	return word.Write(d, out, word.Options{Charts: images})
 }
 
 // reportDate reads --date: a real day, written as ingest reads a 填报日期 (2021-07-05,

@@ -79,6 +79,16 @@ type Task struct {
 	Assigned, Completed int
 	Rate, AvgProgress   float64
 	Review
+	Target *Target `json:",omitempty"` // nil: the task sets no numeric target
+}
+
+// Target is a task's numeric target (年内至少开展 2 次专项监督检查: What 专项监督检查, Min 2,
+// Unit 次) and how the assignments stand against it (completion_by_task).
+type Target struct {
+	What, Unit string
+	Min        float64
+	Reached    int     // assignments whose 完成数量 reaches Min
+	Achieved   float64 // the 完成数量 reported, added up
 }
 
 // Trend is the plan at the end of one quarter.
@@ -187,12 +197,20 @@ func Load(ctx context.Context, db *sql.DB, period, buildDate string) (*Data, err
 	// A province's task can have thousands of lagging units: pages name the first
 	// maxLagging (registry order) and say how many there are.
 	q.each(fmt.Sprintf(`SELECT task_no, section_no, task_text, lead_units, assigned, completed, completion_rate, avg_progress,
-		lagging_units[1:%d], len(lagging_units), claimed, approved, returned FROM %s`, maxLagging, at("completion_by_task")), func(s scanner) error {
+		lagging_units[1:%d], len(lagging_units), claimed, approved, returned,
+		target_what, target_min, target_unit, target_reached, achieved_total FROM %s`, maxLagging, at("completion_by_task")), func(s scanner) error {
 		var t Task
 		var lead, lag any
+		var what, unit sql.NullString
+		var least sql.NullFloat64
+		var reached int
+		var total float64
 		if err := s.Scan(&t.No, &t.Section, &t.Text, &lead, &t.Assigned, &t.Completed, &t.Rate, &t.AvgProgress, &lag, &t.LaggingCount,
-			&t.Claimed, &t.Approved, &t.Returned); err != nil {
+			&t.Claimed, &t.Approved, &t.Returned, &what, &least, &unit, &reached, &total); err != nil {
 			return err
+		}
+		if least.Valid {
+			t.Target = &Target{What: what.String, Min: least.Float64, Unit: unit.String, Reached: reached, Achieved: total}
 		}
 		t.Lead, t.Lagging, t.RAG, t.Overdue = strs(lead), strs(lag), taskRAG[t.No], overdue[t.No]
 		d.Tasks = append(d.Tasks, t)

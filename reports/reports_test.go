@@ -133,7 +133,9 @@ func TestLoadFigures(t *testing.T) {
 			{No: 1, Section: 1, Text: "任务一。", RAG: "green", Lead: []string{"市司法局"}, Lagging: []string{"乙县", "市司法局"}, LaggingCount: 2,
 				Assigned: 3, Completed: 1, Rate: 1.0 / 3, AvgProgress: 200.0 / 3, Review: Review{Claimed: 1}},
 			{No: 2, Section: 1, Text: "年内至少开展2次检查。", RAG: "red", Lead: []string{"市司法局"}, Lagging: []string{"市司法局"}, LaggingCount: 1,
-				Assigned: 2, Completed: 1, Rate: 0.5, AvgProgress: 25, Review: Review{Claimed: 1}},
+				Assigned: 2, Completed: 1, Rate: 0.5, AvgProgress: 25, Review: Review{Claimed: 1},
+				// 甲县 reported 2 检查 (the floor), 市司法局 nothing.
+				Target: &Target{What: "检查", Min: 2, Unit: "次", Reached: 1, Achieved: 2}},
 			{No: 3, Section: 2, Text: "任务三。", RAG: "amber", Lead: []string{"市司法局"}, Lagging: []string{"乙县", "市司法局"}, LaggingCount: 2,
 				Assigned: 3, Completed: 1, Rate: 1.0 / 3, AvgProgress: 100.0 / 3, Review: Review{Claimed: 1}},
 		}},

@@ -34,6 +34,7 @@ func addressees(d *reports.Data) string {
 func Counties(d *reports.Data, opt Options) (*docx.Document, error) {
 	title := issuer(d) + "关于" + periodName(d.Period) + "法治政府建设工作推进情况的通报"
 	doc := docx.New(title)
+	fig := &figures{opt: opt, d: d}
 	doc.Para(docx.Title, docx.T(title))
 	if a := addressees(d); a != "" {
 		doc.Para(docx.Salutation, docx.T(a+"："))
@@ -50,18 +51,15 @@ func Counties(d *reports.Data, opt Options) (*docx.Document, error) {
 		doc.Text("本期没有参加排名的单位。")
 	} else {
 		doc.Text(rankingSentence(d))
-		if err := chart(doc, opt, "ranking", "图1　县市区、开发区完成率排名", d); err != nil {
-			return nil, err
-		}
+		fig.add(doc, "ranking", "县市区、开发区完成率排名")
 		doc.Table(rankingTable(d))
 		doc.Para(docx.Note, docx.T("排名规则：完成率从高到低；相同时比平均进度，再比按时报送率；仍相同者并列。"+
 			map[bool]string{true: "较上年：与上年同期（" + d.PriorPeriod + "）的名次相比，↑ 上升、↓ 下降、– 持平。", false: ""}[d.PriorPeriod != ""]))
 	}
 
 	doc.Para(docx.Heading1, docx.T("三、分部分完成情况"))
-	if err := chart(doc, opt, "heatmap", "图2　县市区、开发区分部分完成率", d); err != nil {
-		return nil, err
-	}
+	fig.add(doc, "heatmap", "县市区、开发区分部分完成率")
+	fig.add(doc, "map", "各县市区完成率")
 	if len(d.Ranking) > 0 {
 		doc.Table(gridTable(d))
 		var legend []string

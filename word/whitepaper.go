@@ -3,6 +3,7 @@ package word
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"plantrack/docx"
@@ -31,7 +32,7 @@ func Whitepaper(d *reports.Data, opt Options) (*docx.Document, error) {
 	doc.Para(docx.Subtitle, docx.T("（数据截至"+periodName(d.Period)+"）"))
 	doc.Para(docx.Salutation, docx.Fill("主送机关"), docx.T("："))
 	doc.Para(docx.Body, docx.T(fmt.Sprintf("按照《%s》部署，现将%d年度法治政府建设情况报告如下。", d.Title, d.Year)), docx.Fill("年度工作总体情况概述"))
-	if err := achievements(doc, d, opt); err != nil {
+	if err := achievements(doc, d, &figures{opt: opt, d: d}); err != nil {
 		return nil, err
 	}
 	shortcomings(doc, d)
@@ -61,7 +62,7 @@ func (c *counter) next(title string) string {
 	return "（" + plan.Numeral(int(*c)) + "）" + title
 }
 
-func achievements(doc *docx.Document, d *reports.Data, opt Options) error {
+func achievements(doc *docx.Document, d *reports.Data, fig *figures) error {
 	doc.Para(docx.Heading1, docx.T(Parts[0]))
 	doc.Text(overallSentence(d))
 	if d.Reviewed {
@@ -70,12 +71,8 @@ func achievements(doc *docx.Document, d *reports.Data, opt Options) error {
 	if d.PriorPeriod != "" {
 		doc.Text(fmt.Sprintf("以上与上年同期（%s）相比；各部分的变化按上年延续的任务比较。", d.PriorPeriod))
 	}
-	if err := chart(doc, opt, "sections", "图1　分部分完成率", d); err != nil {
-		return err
-	}
-	if err := chart(doc, opt, "trend", "图2　季度趋势", d); err != nil {
-		return err
-	}
+	fig.add(doc, "sections", "分部分完成率")
+	fig.add(doc, "trend", "季度趋势")
 	var c counter
 	for _, s := range d.Sections {
 		doc.Para(docx.Heading2, docx.T(c.next(s.Title)))
@@ -100,19 +97,33 @@ func achievements(doc *docx.Document, d *reports.Data, opt Options) error {
 		if len(open) > 0 {
 			doc.Text(fmt.Sprintf("尚未全部完成 %d 项（任务%s），推进情况见下表。", len(open), strings.Join(open, "、")))
 		}
+		for _, t := range s.Tasks {
+			if t.Target != nil {
+				doc.Text(targetSentence(t))
+			}
+		}
 		doc.Para(docx.Body, docx.Fill("本部分的主要举措、典型做法和成效"))
 		doc.Table(taskTable(d, s.Tasks))
 	}
 	if len(d.Ranking) > 0 {
 		doc.Para(docx.Heading2, docx.T(c.next("县市区、开发区推进情况")))
 		doc.Text(rankingSentence(d))
-		if err := chart(doc, opt, "ranking", "图3　县市区、开发区完成率排名", d); err != nil {
-			return err
-		}
+		fig.add(doc, "ranking", "县市区、开发区完成率排名")
 		doc.Table(rankingTable(d))
 	}
 	return nil
 }
+
+// targetSentence counts a task's assignments against its numeric target, as
+// completion_by_task does: 任务5要求至少 2 次专项监督检查，6 项单位分工中 4 项报送的完成数量已达到，合计 11 次。
+func targetSentence(t reports.Task) string {
+	g := t.Target
+	return fmt.Sprintf("任务%d要求至少 %s %s%s，%d 项单位分工中 %d 项报送的完成数量已达到，合计 %s %s。",
+		t.No, num(g.Min), g.Unit, g.What, t.Assigned, g.Reached, num(g.Achieved), g.Unit)
+}
+
+// num writes a count as offices do: 2, 2.5; never 2.000.
+func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 func taskTable(d *reports.Data, tasks []reports.Task) docx.Table {
 	t := docx.Table{Header: []string{"任务", "内容", "牵头单位", "完成/分工", "完成率", "平均进度"}, Widths: []float64{32, 0, 70, 58, 44, 52}, Left: []int{1, 2}, Size: 21}

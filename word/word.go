@@ -25,11 +25,21 @@ var Files = []string{"whitepaper.docx", "briefing.docx", "counties.docx"}
 
 // Options choose what goes into the documents.
 type Options struct {
-	// Charts draws a chart as PNG (nil: the documents carry no images). Given the chart's
-	// name ("sections", "trend", "ranking", "heatmap") it returns the image and its size in
-	// millimetres; ok false leaves the chart out.
-	Charts func(name string) (png []byte, widthMM, heightMM float64, ok bool, err error)
+	// Charts are the pages' charts drawn as pictures (reports.ChartImages of ChartNames),
+	// by name; a chart not here is left out (nil: the documents carry no pictures, and
+	// their tables still carry every number).
+	Charts map[string]reports.Image
 }
+
+// ChartNames are the charts the documents carry, as the pages name them.
+var ChartNames = []string{"sections", "trend", "ranking", "heatmap", "map"}
+
+// Picture sizes: a chart fills pictureWidth of the 156 mm text, and is never taller than
+// pictureMaxHeight, so that it and its caption fit on a page of the 225 mm 版心.
+const (
+	pictureWidth     = 150.0 // mm
+	pictureMaxHeight = 190.0 // mm
+)
 
 // Write writes the three documents of d into out and returns their paths.
 func Write(d *reports.Data, out string, opt Options) ([]string, error) {
@@ -116,22 +126,29 @@ func chineseDate(s string) string {
 
 func periodName(p string) string { return plan.Period(p).Name() }
 
-// chart adds a chart with its caption, when opt draws charts.
-func chart(doc *docx.Document, opt Options, name, caption string, d *reports.Data) error {
-	if opt.Charts == nil {
-		return nil
+// figures adds a document's charts, numbered 图1, 图2, … in the order they appear.
+type figures struct {
+	opt Options
+	d   *reports.Data
+	n   int
+}
+
+// add adds the chart called name with its caption and source, when there is a picture of it.
+func (f *figures) add(doc *docx.Document, name, caption string) {
+	img, ok := f.opt.Charts[name]
+	if !ok || img.Width <= 0 || img.Height <= 0 {
+		return
 	}
-	png, w, h, ok, err := opt.Charts(name)
-	if err != nil {
-		return fmt.Errorf("chart %s: %w", name, err)
+	f.n++
+	caption = fmt.Sprintf("图%d　%s", f.n, caption)
+	w := pictureWidth
+	h := w * float64(img.Height) / float64(img.Width)
+	if h > pictureMaxHeight {
+		w, h = w*pictureMaxHeight/h, pictureMaxHeight
 	}
-	if !ok {
-		return nil
-	}
-	doc.Image(png, w, h, caption)
+	doc.Image(img.PNG, w, h, caption)
 	doc.Para(docx.Caption, docx.T(caption))
-	doc.Para(docx.Note, docx.T(fmt.Sprintf("数据来源：%d 条报送记录，批次 %s。", d.Sources.Submissions, d.Sources.Batches)))
-	return nil
+	doc.Para(docx.Note, docx.T(fmt.Sprintf("数据来源：%d 条报送记录，批次 %s。", f.d.Sources.Submissions, f.d.Sources.Batches)))
 }
 
 // ends keeps the first and last n of a list longer than 2n.

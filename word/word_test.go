@@ -2,6 +2,7 @@ package word
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,7 +18,8 @@ import (
 // counties and a zone ranked, a department, late and rejected reports, a review round.
 func fixture() *reports.Data {
 	t1 := reports.Task{No: 1, Section: 1, Text: "加强对习近平法治思想的学习宣传。", RAG: "green", Lead: []string{"市司法局"}, Assigned: 4, Completed: 4, Rate: 1, AvgProgress: 100, Review: reports.Review{Claimed: 4, Approved: 4}}
-	t2 := reports.Task{No: 2, Section: 1, Text: "年内至少开展2次专项检查。", RAG: "red", Overdue: true, Lead: []string{"市司法局"}, Lagging: []string{"乙县", "丙区"}, LaggingCount: 2, Assigned: 3, Completed: 1, Rate: 1.0 / 3, AvgProgress: 41.25, Review: reports.Review{Claimed: 2, Approved: 1, Returned: 1}}
+	t2 := reports.Task{No: 2, Section: 1, Text: "年内至少开展2次专项检查。", RAG: "red", Overdue: true, Lead: []string{"市司法局"}, Lagging: []string{"乙县", "丙区"}, LaggingCount: 2, Assigned: 3, Completed: 1, Rate: 1.0 / 3, AvgProgress: 41.25, Review: reports.Review{Claimed: 2, Approved: 1, Returned: 1},
+		Target: &reports.Target{What: "专项检查", Min: 2, Unit: "次", Reached: 2, Achieved: 5}}
 	t3 := reports.Task{No: 3, Section: 2, Text: "巩固党政主要负责人年终述法成果。", RAG: "amber", Lead: []string{"市政府办公室"}, Lagging: []string{"丙区"}, LaggingCount: 1, Assigned: 3, Completed: 2, Rate: 2.0 / 3, AvgProgress: 70, Review: reports.Review{Claimed: 2, Approved: 2}}
 	return &reports.Data{
 		Title: "测试市2021年法治政府建设工作计划", Period: "2021Q4", BuildDate: "2022-01-10", Year: 2021,
@@ -97,6 +99,7 @@ func TestWhitepaperParts(t *testing.T) {
 		"单位自报完成 8 项，经审核确认 7 项、退回 1 项",
 		"本部分 2 项任务、7 项单位分工，已完成 5 项，完成率 71.4%",
 		"已全部完成 1 项：任务1",
+		"任务2要求至少 2 次专项检查，3 项单位分工中 2 项报送的完成数量已达到，合计 5 次。",
 		"完成率居前的是甲县（100.0%）",
 		"丙区\n2\n3\n", // late table
 		"乙县\n2. 年内至少开展2次专项检查。\n佐证材料不足\n",
@@ -189,14 +192,57 @@ func TestWriteDeterministic(t *testing.T) {
 	}
 }
 
-// LibreOffice opens the documents and prints them: A4 pages, the Chinese headings and the
-// numbers in the PDF's text, the briefing on one page.
-func TestLibreOffice(t *testing.T) {
-	dir := t.TempDir()
-	files, err := Write(fixture(), dir, Options{})
+// drawn is the fixture's charts drawn by Chromium, as report --docx draws them.
+func drawn(t *testing.T, d *reports.Data) Options {
+	t.Helper()
+	images, err := reports.ChartImages(context.Background(), d, ChartNames)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return Options{Charts: images}
+}
+
+// The charts are pictures in the documents, numbered in order with their captions, each
+// scaled to the text's width; without pictures the captions are not there either.
+func TestCharts(t *testing.T) {
+	d := fixture()
+	opt := drawn(t, d)
+	for _, c := range []struct {
+		build    func(*reports.Data, Options) (*docx.Document, error)
+		captions []string
+	}{
+		{Whitepaper, []string{"图1　分部分完成率", "图2　季度趋势", "图3　县市区、开发区完成率排名"}},
+		{Counties, []string{"图1　县市区、开发区完成率排名", "图2　县市区、开发区分部分完成率"}}, // no map: the fixture's counties are not Liaocheng's
+		{Briefing, nil},
+	} {
+		r := open(t, must(c.build(d, opt)))
+		if got := r.Styled(docx.Caption); !slices.Equal(got, c.captions) {
+			t.Errorf("captions %q, want %q", got, c.captions)
+		}
+		if r.Images != len(c.captions) {
+			t.Errorf("%d pictures, want %d", r.Images, len(c.captions))
+		}
+		// 150 mm wide: 5,400,000 EMU.
+		if len(c.captions) > 0 && !strings.Contains(string(r.Parts["word/document.xml"]), `cx="5400000"`) {
+			t.Errorf("no picture 150 mm wide")
+		}
+		bare := open(t, must(c.build(d, Options{})))
+		if bare.Images != 0 || len(bare.Styled(docx.Caption)) != 0 {
+			t.Errorf("without charts: %d pictures, captions %q", bare.Images, bare.Styled(docx.Caption))
+		}
+	}
+}
+
+// LibreOffice opens the documents and prints them: A4 pages, the Chinese headings and the
+// numbers in the PDF's text, the pictures, the briefing on one page.
+func TestLibreOffice(t *testing.T) {
+	dir := t.TempDir()
+	d := fixture()
+	files, err := Write(d, dir, drawn(t, d))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pictures := map[string]int{"whitepaper.docx": 3, "briefing.docx": 0, "counties.docx": 2}
 	pdfs := testkit.Convert(t, "pdf", filepath.Join(dir, "pdf"), files...)
 	for i, pdf := range pdfs {
 		pages := testkit.PDFPages(t, pdf)
@@ -226,6 +272,16 @@ func TestLibreOffice(t *testing.T) {
 			if !strings.Contains(flat, strings.Join(strings.Fields(w), "")) {
 				t.Errorf("%s: the PDF lacks %q:\n%s", Files[i], w, text.String())
 			}
+		}
+		// pdfimages -list: two header lines, then a line for each image and each soft mask.
+		var images int
+		for _, l := range strings.Split(testkit.Poppler(t, "pdfimages", "-list", pdf), "\n")[2:] {
+			if f := strings.Fields(l); len(f) > 2 && f[2] == "image" {
+				images++
+			}
+		}
+		if images != pictures[Files[i]] {
+			t.Errorf("%s: %d pictures in the PDF, want %d", Files[i], images, pictures[Files[i]])
 		}
 		// The Chinese is drawn in a CJK font, never boxes: the fonts embedded are CJK ones.
 		if fonts := testkit.Poppler(t, "pdffonts", pdf); !strings.Contains(fonts, "CJK") {
