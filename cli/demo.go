@@ -96,6 +96,13 @@ func runDemo(ctx context.Context, e *env, opts demoOptions) error {
 		}
 	}
 	start := time.Now()
+	// The browser that draws the Word documents' charts starts while the rest is made.
+	browser := browserSoon(ctx)
+	defer func() {
+		if b, err := browser(); err == nil {
+			b.Close()
+		}
+	}()
 	stage := func(name string) {
 		e.log.Info("demo", "stage", name, "elapsed", time.Since(start).Round(time.Millisecond))
 		start = time.Now()
@@ -159,10 +166,12 @@ func runDemo(ctx context.Context, e *env, opts demoOptions) error {
 	stage("receipts")
 	fmt.Fprintf(e.stdout, "wrote %d receipts (回执) to %s\n", len(ins), receiptDir)
 	// The white paper, the briefing and the county 通报 in Word, from the same data.
-	docs, err := writeWord(ctx, e, d, opts.out)
+	b, _ := browser() // nil when it did not start: writeWord tries again and says why
+	docs, err := writeWord(ctx, e, b, d, opts.out)
 	if err != nil {
 		return err
 	}
+	stage("word documents")
 	fmt.Fprintf(e.stdout, "wrote %d Word documents (%s) to %s\n", len(docs), strings.Join(word.Files, ", "), opts.out)
 	// Both years' headline numbers, the later with its change since the year before.
 	shown := []*reports.Data{d}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -108,7 +109,7 @@ func runReport(ctx context.Context, e *env, opts reportOptions) error {
 		fmt.Fprintf(e.stdout, "%d PDFs\n", len(files))
 	}
 	if opts.docx {
-		files, err := writeWord(ctx, e, d, opts.out)
+		files, err := writeWord(ctx, e, nil, d, opts.out)
 		if err != nil {
 			return err
 		}
@@ -120,10 +121,11 @@ func runReport(ctx context.Context, e *env, opts reportOptions) error {
 }
 
 // writeWord writes the Word documents of d into out, with the pages' charts drawn as
-// pictures by headless Chromium. Without a browser the documents are still written, their
-// tables carrying every number, and a warning says the charts are left out.
-func writeWord(ctx context.Context, e *env, d *reports.Data, out string) ([]string, error) {
-	images, err := reports.ChartImages(ctx, d, word.ChartNames)
+// pictures by headless Chromium (b, or one started for them when b is nil). Without a
+// browser the documents are still written, their tables carrying every number, and a
+// warning says the charts are left out.
+func writeWord(ctx context.Context, e *env, b *reports.Browser, d *reports.Data, out string) ([]string, error) {
+	images, err := reports.ChartImages(ctx, b, d, word.ChartNames)
 	switch {
 	case errors.Is(err, reports.ErrNoChromium):
 		e.log.Warn("the Word documents carry no charts", "why", err)
@@ -131,6 +133,24 @@ func writeWord(ctx context.Context, e *env, d *reports.Data, out string) ([]stri
 		return nil, fmt.Errorf("charts for the Word documents: %w", err)
 	}
 	return word.Write(d, out, word.Options{Charts: images})
+}
+
+// browserSoon starts headless Chromium in the background, so that starting it overlaps
+// other work; wait returns it, or the error that kept it from starting.
+func browserSoon(ctx context.Context) (wait func() (*reports.Browser, error)) {
+	type started struct {
+		b   *reports.Browser
+		err error
+	}
+	ch := make(chan started, 1)
+	go func() {
+		b, err := reports.NewBrowser(ctx)
+		ch <- started{b, err}
+	}()
+	return sync.OnceValues(func() (*reports.Browser, error) {
+		s := <-ch
+		return s.b, s.err
+	})
 }
 
 // reportDate reads --date: a real day, written as ingest reads a 填报日期 (2021-07-05,

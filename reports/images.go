@@ -58,7 +58,8 @@ var imageScript = fmt.Sprintf(`(function () {
 // ImageWidth wide and as tall as on its page. A name d has no chart for (no counties to
 // rank, no map of the plan's city) is absent from the result. The same data gives the
 // same bytes: one browser build draws the same pixels, and PNG encoding has no clock.
-func ChartImages(ctx context.Context, d *Data, names []string) (map[string]Image, error) {
+// The charts are drawn in a new tab of b; a nil b starts a browser for the while.
+func ChartImages(ctx context.Context, b *Browser, d *Data, names []string) (map[string]Image, error) {
 	set, err := buildCharts(d)
 	if err != nil {
 		return nil, err
@@ -93,15 +94,19 @@ func ChartImages(ctx context.Context, d *Data, names []string) (map[string]Image
 	if err := os.WriteFile(path, page.Bytes(), 0o644); err != nil {
 		return nil, err
 	}
-	b, err := NewBrowser(ctx)
-	if err != nil {
-		return nil, err
+	if b == nil {
+		if b, err = NewBrowser(ctx); err != nil {
+			return nil, err
+		}
+		defer b.Close()
 	}
-	defer b.Close()
-	if err := open(b.ctx, path, printFragment, pdfPageTimeout); err != nil {
+	tab, closeTab := b.Tab()
+	defer closeTab()
+	defer context.AfterFunc(ctx, closeTab)()
+	if err := open(tab, path, printFragment, pdfPageTimeout); err != nil {
 		return nil, fmt.Errorf("draw charts: %w", err)
 	}
-	read, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	read, cancel := context.WithTimeout(tab, 30*time.Second)
 	defer cancel()
 	urls, err := chromedp.Run(read, chromedp.Evaluate[map[string]string](imageScript))
 	if err != nil {

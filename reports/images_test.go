@@ -17,11 +17,16 @@ func TestChartImages(t *testing.T) {
 		t.Fatal(err)
 	}
 	names := []string{"sections", "trend", "ranking", "heatmap", "no-such-chart"}
-	first, err := ChartImages(context.Background(), d, names)
+	first, err := ChartImages(context.Background(), nil, d, names)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := ChartImages(context.Background(), d, names)
+	b, err := NewBrowser(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	again, err := ChartImages(context.Background(), b, d, names) // another browser, in a tab
 	if err != nil {
 		t.Fatal(err)
 	}

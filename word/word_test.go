@@ -195,7 +195,7 @@ func TestWriteDeterministic(t *testing.T) {
 // drawn is the fixture's charts drawn by Chromium, as report --docx draws them.
 func drawn(t *testing.T, d *reports.Data) Options {
 	t.Helper()
-	images, err := reports.ChartImages(context.Background(), d, ChartNames)
+	images, err := reports.ChartImages(context.Background(), nil, d, ChartNames)
 	if err != nil {
 		t.Fatal(err)
 	}
