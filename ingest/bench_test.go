@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 
+	"plantrack/internal/bench"
 	"plantrack/internal/testkit"
 	"plantrack/plan"
 )
@@ -136,6 +137,54 @@ func BenchmarkIngestCSV(b *testing.B) {
 		b.ReportMetric(rows*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 		b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
 	})
+}
+
+var (
+	quotedRows = flag.Int("bench.quoted.rows", 1_000_000, "rows in each CSV BenchmarkIngestQuoted reads")
+	quotedKeys = flag.Int("bench.quoted.keys", 1240, "(unit, task, period) keys of BenchmarkIngestQuoted's rows")
+)
+
+// BenchmarkIngestQuoted times plantrack's ingest (without the metric models) of the
+// issue 16 files (bench.WriteSubmissionsCSV: a million rows on 1,240 keys), with no note
+// quoted, a third and all (an ASCII comma in each quoted note), each against DuckDB's
+// read_csv of the same file. PLANTRACK_BENCH_DIR keeps the files between runs (they are
+// written when missing).
+func BenchmarkIngestQuoted(b *testing.B) {
+	dir := os.Getenv("PLANTRACK_BENCH_DIR")
+	if dir == "" {
+		dir = b.TempDir()
+	}
+	for _, q := range []string{bench.QuotedNone, bench.QuotedThird, bench.QuotedAll} {
+		path := filepath.Join(dir, fmt.Sprintf("submissions-%s-%d-%d.csv", q, *quotedRows, *quotedKeys))
+		if _, err := os.Stat(path); err != nil {
+			if err := bench.WriteSubmissionsCSV(path, *quotedRows, q, *quotedKeys); err != nil {
+				b.Fatal(err)
+			}
+		}
+		rows := float64(*quotedRows)
+		b.Run(q+"/plantrack", func(b *testing.B) {
+			for range b.N {
+				db := openDB(b)
+				sum, err := Ingest(context.Background(), db, plan.Only(testkit.Builtin(b)), []string{path}, Options{Log: benchLog()})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if sum.Accepted != int64(*quotedRows) {
+					b.Fatalf("accepted %d of %d", sum.Accepted, *quotedRows)
+				}
+			}
+			b.ReportMetric(rows*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
+		b.Run(q+"/duckdb_read_csv", func(b *testing.B) {
+			for range b.N {
+				db := openDB(b)
+				if _, err := db.Exec(fmt.Sprintf("CREATE TABLE t AS SELECT * FROM read_csv('%s', header = true)", path)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(rows*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
 }
 
 // benchLog shows the ingest's own timings under go test -v.

@@ -366,10 +366,13 @@ func (j *fileJob) recordFault(rec []string, line int) *plan.Fault {
 
 // eachRecord calls fn with each record of text and the line it starts on, as
 // encoding/csv (with LazyQuotes) reads them: empty lines are skipped, \r\n ends a line
-// like \n. Lines without a quote, nearly all of them, are split here without
-// encoding/csv's per-byte state machine; a record with quotes is read by encoding/csv.
+// like \n. Lines without a quote, nearly all of them, are split at their commas; a record
+// with quotes is read by splitQuoted. The cells view text (nothing changes it while the
+// chunk is parsed): whatever outlives the chunk (cache keys) is cloned. rec is reused
+// from record to record.
 func eachRecord(text []byte, firstLine int, fn func(rec []string, line int, err error)) error {
 	var rec []string
+	var scratch []byte
 	line := firstLine
 	for pos := 0; pos < len(text); {
 		rest := text[pos:]
@@ -381,8 +384,6 @@ func eachRecord(text []byte, firstLine int, fn func(rec []string, line int, err 
 		if bytes.IndexByte(lineBytes, '"') < 0 {
 			lineBytes = bytes.TrimSuffix(lineBytes, []byte{'\r'})
 			if len(lineBytes) > 0 {
-				// The cells view the chunk's bytes, which nothing changes while the chunk
-				// is parsed: whatever outlives the chunk (cache keys) is cloned.
 				rec = splitComma(unsafe.String(&lineBytes[0], len(lineBytes)), rec[:0])
 				fn(rec, line, nil)
 			}
@@ -390,24 +391,109 @@ func eachRecord(text []byte, firstLine int, fn func(rec []string, line int, err 
 			line++
 			continue
 		}
-		r := csv.NewReader(bytes.NewReader(rest))
-		r.FieldsPerRecord, r.LazyQuotes = -1, true
-		fields, err := r.Read()
-		used := int(r.InputOffset())
-		if used <= 0 {
-			used = next // never stall on a record the reader could not take
-		}
-		var pe *csv.ParseError
-		switch {
-		case errors.As(err, &pe):
-			fn(nil, line, pe.Err)
-		case err == nil:
-			fn(fields, line, nil)
-		}
-		line += bytes.Count(rest[:used], []byte{'\n'})
+		var used, lines int
+		rec, scratch, used, lines = splitQuoted(rest, rec[:0], scratch)
+		fn(rec, line, nil)
+		line += lines
 		pos += used
 	}
 	return nil
+}
+
+// splitQuoted reads the record at the start of b, a line holding a quote, exactly as
+// encoding/csv with LazyQuotes does: a field opening with a quote runs to the quote
+// before a comma or the end of a line (or to the end of b), taking in commas and line
+// ends; "" within it is one quote, and any other quote is kept as it is; \r\n is read as
+// \n (and a \r ending b is dropped). A quoted field that reads as its bytes (no "", no
+// \r\n: nearly all) is a view of b like any other; only the others are copied, through
+// scratch. It returns the fields, scratch for reuse, the bytes the record took (through
+// its line end) and how many line ends those hold.
+func splitQuoted(b []byte, out []string, scratch []byte) (fields []string, scratchOut []byte, used, lines int) {
+	n := len(b)
+	// The current line: its text ends at ce (a \r before its \n, or before the end of b,
+	// left out), the next line starts at next; nl tells whether it ends with \n.
+	ce, next, nl := 0, 0, false
+	lineAt := func(ls int) {
+		if e := bytes.IndexByte(b[ls:], '\n'); e >= 0 {
+			ce, next, nl = ls+e, ls+e+1, true
+		} else {
+			ce, next, nl = n, n, false
+		}
+		if ce > ls && b[ce-1] == '\r' {
+			ce--
+		}
+	}
+	view := func(x []byte) string { return unsafe.String(unsafe.SliceData(x), len(x)) }
+	lineAt(0)
+	p := 0
+	for {
+		if p >= ce || b[p] != '"' {
+			// An unquoted field: up to the next comma or the end of the line.
+			if i := bytes.IndexByte(b[p:ce], ','); i >= 0 {
+				out = append(out, view(b[p:p+i]))
+				p += i + 1
+				continue
+			}
+			out = append(out, view(b[p:ce]))
+			if nl {
+				lines++
+			}
+			return out, scratch, next, lines
+		}
+		p++
+		start, mark, copied := p, p, false
+		scratch = scratch[:0]
+		field := func(end int) string {
+			if !copied {
+				return view(b[start:end])
+			}
+			scratch = append(scratch, b[mark:end]...)
+			return string(scratch)
+		}
+	quoted:
+		for {
+			i := bytes.IndexByte(b[p:ce], '"')
+			if i < 0 {
+				// The line ends inside the quotes: the field takes in the line end and
+				// runs on into the next line, or ends with b.
+				if !nl {
+					out = append(out, field(ce))
+					return out, scratch, n, lines
+				}
+				if b[ce] == '\r' { // \r\n is read as \n
+					scratch = append(scratch, b[mark:ce]...)
+					mark, copied = ce+1, true
+				}
+				lines++
+				if next == n {
+					out = append(out, field(n))
+					return out, scratch, n, lines
+				}
+				p = next
+				lineAt(p)
+				continue
+			}
+			q := p + i
+			switch a := q + 1; {
+			case a < ce && b[a] == '"': // "" is one quote
+				scratch = append(scratch, b[mark:a]...)
+				mark, copied = a+1, true
+				p = a + 1
+			case a < ce && b[a] == ',': // the field ends, another follows
+				out = append(out, field(q))
+				p = a + 1
+				break quoted
+			case a >= ce: // the field ends the line and the record
+				out = append(out, field(q))
+				if nl {
+					lines++
+				}
+				return out, scratch, next, lines
+			default: // a quote inside the field is kept
+				p = a
+			}
+		}
+	}
 }
 
 // splitComma splits a quote-free line at its commas.
