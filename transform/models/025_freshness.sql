@@ -1,4 +1,4 @@
--- models_fresh(): true when the stored models (reports_stored, assignment_history_stored)
+-- models_fresh(): true when the stored models (reports_latest_stored, assignment_history_stored)
 -- were built from the rows submissions and assignments hold now; otherwise an error that
 -- says to rebuild them. models_built is emptied here, before the stored models are
 -- rebuilt, and filled by the last model (999_models_built.sql): a build cut short leaves

@@ -10,7 +10,7 @@
 CREATE OR REPLACE TABLE assignment_history_stored AS
 WITH standing AS (
     -- the report that stands for each (unit, task, period)
-    SELECT * FROM reports_stored WHERE version = 1
+    SELECT * FROM reports_latest_stored
 ), grid AS (
     SELECT pe.period AS at_period, a.plan_year, a.task_no, a.unit_id, a.role
     FROM periods pe JOIN assignments a ON a.plan_year = pe.plan_year

@@ -5,10 +5,9 @@
 -- time: filed after the due day, or with no 填报日期), and their rates.
 CREATE OR REPLACE MACRO reporting_rate_at(p) AS TABLE
 WITH firsts AS (
-    -- the highest version number is the earliest report
-    SELECT unit_id, task_no, period, max_by(on_time, version) AS on_time
-    FROM reports
-    GROUP BY ALL
+    -- whether the first report for each (unit, task, period) was on time
+    SELECT unit_id, task_no, period, first_on_time AS on_time
+    FROM reports_latest
 )
 SELECT u.unit_id, u.unit_name, u.unit_kind, pe.period,
        count(*)                                    AS expected_reports,

@@ -10,8 +10,9 @@
 -- (in task order; [] when none), total_returned the period's.
 CREATE OR REPLACE MACRO chase_list_at(p) AS TABLE
 WITH last_report AS (
+    -- the report that stands for a (unit, task, period) has its latest submitted_on
     SELECT unit_id, max(submitted_on) AS last_submitted_on
-    FROM reports
+    FROM reports_latest
     WHERE period = p::period
     GROUP BY unit_id
 ), returned AS (

@@ -11,6 +11,6 @@ SELECT unit_id, unit_name, task_no, period, 'progress_backwards', progress_pct,
        batch_id, source_file, source_sheet, source_row
 FROM (SELECT *, max(progress_pct) OVER (PARTITION BY plan_year, unit_id, task_no ORDER BY period
                                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
-      FROM reports WHERE version = 1)
+      FROM reports_latest)
 WHERE progress_pct < before
 ORDER BY unit_id, task_no, period, flag;
