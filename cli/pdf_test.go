@@ -22,7 +22,7 @@ import (
 
 var (
 	htmlTitle = regexp.MustCompile(`<title>([^<]*)</title>`)
-	imageRow  = regexp.MustCompile(`(?m)^ +(\d+) +(\d+) +(image|smask) +(\d+) +(\d+) `)
+	imageRow  = regexp.MustCompile(`(?m)^ +(\d+) +(\d+) +(image|smask) +(\d+) +(\d+) +(?:\S+ +){7}(\d+) `)
 )
 
 // pdfImage is one image of a PDF as pdfimages lists it, with its pixels.
@@ -30,6 +30,7 @@ type pdfImage struct {
 	page, num     int    // num names the file pdfimages -png writes
 	kind          string // image or smask (a canvas's alpha)
 	width, height int
+	ppi           int // pixels an inch across, as printed
 	img           image.Image
 }
 
@@ -43,6 +44,7 @@ func pdfImages(t *testing.T, pdf string) []pdfImage {
 		fmt.Sscan(m[2], &im.num)
 		fmt.Sscan(m[4], &im.width)
 		fmt.Sscan(m[5], &im.height)
+		fmt.Sscan(m[6], &im.ppi)
 		im.kind = m[3]
 		out = append(out, im)
 	}
@@ -69,13 +71,14 @@ func pdfImages(t *testing.T, pdf string) []pdfImage {
 	return out
 }
 
-// opaque counts the pixels of an alpha mask that are not transparent.
-func opaque(img image.Image) int {
+// inked counts the pixels of a picture that are not white (JPEG leaves a little noise
+// near white: a pixel counts when a channel is below 0xe0).
+func inked(img image.Image) int {
 	n := 0
 	b := img.Bounds()
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		for x := b.Min.X; x < b.Max.X; x++ {
-			if r, _, _, _ := img.At(x, y).RGBA(); r != 0 {
+			if r, g, b, _ := img.At(x, y).RGBA(); min(r, g, b)>>8 < 0xe0 {
 				n++
 			}
 		}
@@ -85,8 +88,8 @@ func opaque(img image.Image) int {
 
 // report --pdf on the sample year: one PDF for every HTML page and nothing else, each a
 // real A4 PDF with its Chinese title in its text, and every chart of a page in its PDF as
-// a picture with the chart drawn on it (a canvas that had not drawn would print fully
-// transparent).
+// a picture (JPEG, at twice its size on paper) with the chart drawn on it (a chart that
+// had not drawn would be a white picture).
 func TestReportPDF(t *testing.T) {
 	db := filepath.Join(demoOut(t), "plantrack.duckdb")
 	out := t.TempDir()
@@ -162,24 +165,26 @@ func TestReportPDF(t *testing.T) {
 		if text := testkit.Poppler(t, "pdftotext", pdf, "-"); !strings.Contains(nospace.Replace(text), nospace.Replace(title)) {
 			t.Errorf("%s.pdf: its text lacks the title %q", name, title)
 		}
-		// Each chart prints as the picture of its canvas and the canvas's alpha mask.
+		// Each chart prints as one picture of it, twice as many pixels as CSS pixels.
 		want := strings.Count(string(page), " data-chart=")
 		charts += want
-		var images, masks int
+		images := 0
 		for i, im := range pdfImages(t, pdf) {
-			switch im.kind {
-			case "image":
-				images++
-			case "smask":
-				masks++
-				// The sample's charts cover 6% to 50% of their canvas; an empty one, 0.
-				if n := opaque(im.img); n < 1000 || n*100 < im.width*im.height {
-					t.Errorf("%s.pdf image %d (page %d, %d×%d): %d pixels drawn, want a chart (1%% or more)", name, i, im.page, im.width, im.height, n)
-				}
+			if im.kind != "image" {
+				t.Errorf("%s.pdf image %d: a %s, want none", name, i, im.kind)
+				continue
+			}
+			images++
+			// The sample's charts ink 3% to 50% of their picture; an undrawn one, nothing.
+			if n := inked(im.img); n < 1000 || n*100 < im.width*im.height {
+				t.Errorf("%s.pdf image %d (page %d, %d×%d): %d pixels drawn, want a chart (1%% or more)", name, i, im.page, im.width, im.height, n)
+			}
+			if im.ppi < 180 { // 2 pixels a CSS pixel: 192
+				t.Errorf("%s.pdf image %d: printed at %d pixels an inch, want twice the CSS pixels (192)", name, i, im.ppi)
 			}
 		}
-		if images != want || masks != want {
-			t.Errorf("%s.pdf: %d images and %d alpha masks, want one each for its %d charts", name, images, masks, want)
+		if images != want {
+			t.Errorf("%s.pdf: %d pictures, want one for each of its %d charts", name, images, want)
 		}
 	}
 	if charts < 26 { // the white paper's 11, the counties' 14, a unit's 1

@@ -149,29 +149,60 @@ var pdfTabs = max(2, min(runtime.NumCPU(), 8))
 var pdfPageTimeout = 30 * time.Second
 
 // PrintPDF prints each HTML page in out to out/pdf/NAME.pdf, A4, backgrounds and charts
-// as drawn on screen. One browser prints with a pool of pdfTabs tabs, each loading its
-// next page as soon as it has printed one; the pages are opened for printing (#print:
-// no chart animation) and printed once plantrack.js says every chart has drawn. It
-// returns the files written, in the order of pages. The first page that fails stops
-// the rest and is named in the error; when ctx ends, PrintPDF stops and returns an error
-// that wraps ctx.Err().
+// as drawn on screen. One browser prints with a pool of pdfTabs tabs. The charts are
+// drawn first, many pages' on one sheet (see print.go), and each page is printed from a
+// copy in which its charts are those pictures; pages without charts print as they are,
+// first, while the sheets draw. It returns the files written, in the order of pages. The
+// first page that fails stops the rest and is named in the error; when ctx ends,
+// PrintPDF stops and returns an error that wraps ctx.Err().
 func PrintPDF(ctx context.Context, out string, pages []Page) ([]string, error) {
-	var todo []Page
+	var names []string
 	for _, p := range pages {
 		if strings.HasSuffix(p.Name, ".html") {
-			todo = append(todo, p)
+			names = append(names, p.Name)
 		}
 	}
-	if len(todo) == 0 {
+	if len(names) == 0 {
 		return nil, nil
 	}
+	todo, sheets, err := readPrintPages(out, names)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "plantrack-print")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
 	b, err := NewBrowser(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer b.Close()
 
-	// stop ends the pool: the first failure, or ctx ending, cuts short every page in
+	// The jobs, in the order tabs take them: the pages without charts, then each sheet
+	// followed by its pages. A tab that takes a page whose sheet is still drawing waits
+	// for it; the sheet was taken before, so some tab is drawing it.
+	type job struct {
+		sheet *chartSheet
+		page  int // index in todo, when sheet is nil
+	}
+	var jobs []job
+	for i, p := range todo {
+		if p.sheet == nil {
+			jobs = append(jobs, job{page: i})
+		}
+	}
+	for _, s := range sheets {
+		jobs = append(jobs, job{sheet: s})
+		for i, p := range todo {
+			if p.sheet == s {
+				jobs = append(jobs, job{page: i})
+			}
+		}
+	}
+
+	// stop ends the pool: the first failure, or ctx ending, cuts short every job in
 	// flight (each tab's actions run under a context that stop cancels).
 	pool, stop := context.WithCancel(ctx)
 	defer stop()
@@ -179,16 +210,16 @@ func PrintPDF(ctx context.Context, out string, pages []Page) ([]string, error) {
 		mu       sync.Mutex
 		firstErr error
 		files    = make([]string, len(todo))
-		next     = 0 // the index of the next page to print
+		next     = 0 // the index of the next job
 	)
-	take := func() (int, bool) {
+	take := func() (job, bool) {
 		mu.Lock()
 		defer mu.Unlock()
-		if firstErr != nil || pool.Err() != nil || next == len(todo) {
-			return 0, false
+		if firstErr != nil || pool.Err() != nil || next == len(jobs) {
+			return job{}, false
 		}
 		next++
-		return next - 1, true
+		return jobs[next-1], true
 	}
 	fail := func(err error) {
 		mu.Lock()
@@ -199,7 +230,7 @@ func PrintPDF(ctx context.Context, out string, pages []Page) ([]string, error) {
 		stop()
 	}
 	var wg sync.WaitGroup
-	for i := range min(pdfTabs, len(todo)) {
+	for i := range min(pdfTabs, len(jobs)) {
 		wg.Go(func() {
 			// The browser's first tab serves the first worker: a new tab costs a window.
 			tab := b.ctx
@@ -213,18 +244,39 @@ func PrintPDF(ctx context.Context, out string, pages []Page) ([]string, error) {
 				tab = t
 			}
 			for {
-				n, ok := take()
+				j, ok := take()
 				if !ok {
 					return
 				}
-				p := todo[n]
-				name, err := printPage(pool, tab, out, p.Name)
-				if err != nil {
-					fail(fmt.Errorf("print %s: %w", p.Name, err))
+				if s := j.sheet; s != nil {
+					s.err = run(pool, tab, func(run context.Context) error { return s.draw(run, out, dir) })
+					close(s.done)
+					if s.err != nil {
+						fail(s.err)
+						return
+					}
+					continue
+				}
+				p := todo[j.page]
+				path := filepath.Join(out, p.name)
+				if s := p.sheet; s != nil {
+					select {
+					case <-s.done:
+					case <-pool.Done():
+						return
+					}
+					if s.err != nil {
+						return
+					}
+					path = filepath.Join(dir, "pages", p.name)
+				}
+				name := filepath.Join(out, "pdf", strings.TrimSuffix(p.name, ".html")+".pdf")
+				if err := run(pool, tab, func(run context.Context) error { return printPage(run, path, name) }); err != nil {
+					fail(fmt.Errorf("print %s: %w", p.name, err))
 					return
 				}
 				mu.Lock()
-				files[n] = name
+				files[j.page] = name
 				mu.Unlock()
 			}
 		})
@@ -242,22 +294,22 @@ func PrintPDF(ctx context.Context, out string, pages []Page) ([]string, error) {
 	return done, firstErr
 }
 
-// printPage opens one page in tab for printing, prints it and writes the PDF; pool
-// ending cuts it short.
-func printPage(pool, tab context.Context, out, page string) (string, error) {
-	run, cancel := context.WithCancel(tab)
+// run runs f in tab under a context that pool ending cancels.
+func run(pool, tab context.Context, f func(context.Context) error) error {
+	ctx, cancel := context.WithCancel(tab)
 	defer cancel()
 	defer context.AfterFunc(pool, cancel)()
-	if err := open(run, filepath.Join(out, page), printFragment, pdfPageTimeout); err != nil {
-		return "", err
+	return f(ctx)
+}
+
+// printPage opens the page at path for printing, prints it and writes the PDF to name.
+func printPage(tab context.Context, path, name string) error {
+	if err := open(tab, path, printFragment, pdfPageTimeout); err != nil {
+		return err
 	}
-	pdf, err := chromedp.Run(run, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFPrintBackground(), chromedp.PDFMargin(0.4)))
+	pdf, err := chromedp.Run(tab, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFPrintBackground(), chromedp.PDFMargin(pdfMargin)))
 	if err != nil {
-		return "", err
+		return err
 	}
-	name := filepath.Join(out, "pdf", strings.TrimSuffix(page, ".html")+".pdf")
-	if err := writeFile(name, pdf); err != nil {
-		return "", err
-	}
-	return name, nil
+	return writeFile(name, pdf)
 }

@@ -2,6 +2,8 @@
 // option is data (JSON.parse), never code. When all charts have finished drawing, the
 // page's <html> gets data-charts-ready="true" (browser tests and PDF printing wait for it);
 // a chart whose option fails to parse or to set keeps the page from saying so.
+// Each chart that has drawn is marked data-drawn="true" (report --pdf names the page of
+// one that has not).
 // A page opened for printing (page.html#print, as plantrack report --pdf opens it) draws
 // every chart without animation, whatever its option says: the first frame is the last.
 (function () {
@@ -25,7 +27,7 @@
     // Without animation "finished" comes within setOption; an instance whose option
     // failed finishes too, empty, on a later frame, and must not count.
     var set = false, drawn = false, done = false;
-    function count() { if (set && drawn && !done) { done = true; finished(); } }
+    function count() { if (set && drawn && !done) { done = true; el.setAttribute('data-drawn', 'true'); finished(); } }
     chart.on('finished', function () { drawn = true; count(); });
     chart.setOption(option);
     set = true;
