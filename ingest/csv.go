@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"unsafe"
@@ -110,11 +111,14 @@ func (j *fileJob) readCSV(ctx context.Context, path string, emit func(arrow.Reco
 	outs := make(chan out, 2)
 	var wg sync.WaitGroup
 	workers := max(1, runtime.GOMAXPROCS(0))
-	for range workers {
+	keys := make([][]uint64, workers) // each worker's repeat keys, sorted
+	overflow := make([]bool, workers)
+	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			bb := newBatchBuilder(j.c.dicts)
+			bb.track = true
 			defer bb.release()
 			for ch := range chunks {
 				var o out
@@ -122,6 +126,8 @@ func (j *fileJob) readCSV(ctx context.Context, path string, emit func(arrow.Reco
 				o.batch = bb.finish()
 				outs <- o
 			}
+			slices.Sort(bb.keys)
+			keys[w], overflow[w] = bb.keys, bb.overflow
 		}()
 	}
 	go func() { wg.Wait(); close(outs) }()
@@ -149,7 +155,39 @@ func (j *fileJob) readCSV(ctx context.Context, path string, emit func(arrow.Reco
 	if emitErr != nil {
 		return emitErr
 	}
+	j.noRepeats = !slices.Contains(overflow, true) && !repeated(keys)
 	return j.res.err
+}
+
+// repeated tells whether any key is in the sorted lists twice.
+func repeated(lists [][]uint64) bool {
+	var all []uint64
+	for _, l := range lists {
+		for i := 1; i < len(l); i++ {
+			if l[i] == l[i-1] {
+				return true
+			}
+		}
+		if len(all) == 0 {
+			all = l
+			continue
+		}
+		// Merge, stopping at a key both lists hold.
+		merged := make([]uint64, 0, len(all)+len(l))
+		a, b := all, l
+		for len(a) > 0 && len(b) > 0 {
+			switch {
+			case a[0] == b[0]:
+				return true
+			case a[0] < b[0]:
+				merged, a = append(merged, a[0]), a[1:]
+			default:
+				merged, b = append(merged, b[0]), b[1:]
+			}
+		}
+		all = append(append(merged, a...), b...)
+	}
+	return false
 }
 
 var utf8BOM = []byte("\xEF\xBB\xBF")

@@ -103,6 +103,9 @@ type fileJob struct {
 	memo   *memo
 	res    fileResult
 	tmpl   *templateFile // set when the file is one of plantrack's templates
+	// noRepeats: no two accepted rows are the same report (unit, task, period, 填报日期),
+	// so none needs flag repeated_in_file (known for CSV files, which readCSV checks).
+	noRepeats bool
 	// onBytes, when set, hears how many more bytes of the file have been parsed.
 	onBytes func(n int64)
 }
@@ -249,6 +252,7 @@ type run struct {
 	c           *checker
 	opt         Options
 	known       map[string]store.KnownFile // by SHA-256: earlier batches' files and this one's
+	noRepeats   []string                   // files with no repeated report: FlagRepeats passes them over
 	sum         *Summary
 	done, total int64 // bytes read, of all the inputs
 }
@@ -367,6 +371,9 @@ func (r *run) record(in input, j *fileJob) {
 	fs := FileSummary{Path: in.path, Format: in.format, Encoding: j.scan.encoding, SHA256: j.scan.sha256,
 		RowsRead: j.res.rowsRead, Accepted: j.res.accepted, Rejected: j.res.rejected, Skipped: j.res.skipped,
 		WholeFileRejected: j.res.wholeFile, Notes: j.res.notes}
+	if j.noRepeats {
+		r.noRepeats = append(r.noRepeats, in.path)
+	}
 	r.b.AddFile(store.FileRecord{Path: fs.Path, SHA256: fs.SHA256, Format: fs.Format, Encoding: fs.Encoding,
 		RowsRead: fs.RowsRead, Accepted: fs.Accepted, Rejected: fs.Rejected, Skipped: fs.Skipped, WholeFileRejected: fs.WholeFileRejected},
 		j.res.rejections)
@@ -391,8 +398,10 @@ func (r *run) commit() (*Summary, error) {
 	if err := r.b.Flush(); err != nil {
 		return nil, err
 	}
-	if err := r.b.FlagRepeats(); err != nil {
-		return nil, fmt.Errorf("flag repeated reports: %w", err)
+	if len(r.noRepeats) < len(sum.Files) {
+		if err := r.b.FlagRepeats(r.noRepeats); err != nil {
+			return nil, fmt.Errorf("flag repeated reports: %w", err)
+		}
 	}
 	if len(sum.Files) == 0 {
 		return sum, nil // the deferred rollback leaves the database as it was

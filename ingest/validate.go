@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"plantrack/plan"
@@ -21,6 +20,8 @@ type record struct {
 	unitOrder                int // the unit's place in the registry: its dictionary index
 	taskNo                   int32
 	period                   plan.Period
+	periodIdx                int8       // the period's place in the batches' period dictionary
+	assigned                 *assignSet // the assignments of the period's plan year
 	status                   plan.Status
 	progress, achieved       float64
 	hasProgress, hasAchieved bool
@@ -39,7 +40,31 @@ type checker struct {
 	dicts    *dicts
 	period   plan.Period // Options.Period: the period templates must be for, "" for any
 	assigned map[assignKey]bool
-	names    []string // every unit name and alias, for suggestions
+	byYear   map[int]*assignSet // the same, as a set by unit order and task: what every row asks
+	names    []string           // every unit name and alias, for suggestions
+}
+
+// assignSet is a plan year's assignments: a bit for each (unit, task), the unit by its
+// place in the registry (plan.Unit.Order).
+type assignSet struct {
+	tasks int // the highest task number assigned
+	bits  []uint64
+}
+
+func (s *assignSet) add(unit, task int) {
+	i := unit*(s.tasks+1) + task
+	for i/64 >= len(s.bits) {
+		s.bits = append(s.bits, 0)
+	}
+	s.bits[i/64] |= 1 << (i % 64)
+}
+
+func (s *assignSet) has(unit int, task int32) bool {
+	if s == nil || task < 0 || int(task) > s.tasks {
+		return false
+	}
+	i := unit*(s.tasks+1) + int(task)
+	return i/64 < len(s.bits) && s.bits[i/64]&(1<<(i%64)) != 0
 }
 
 type assignKey struct {
@@ -48,11 +73,19 @@ type assignKey struct {
 }
 
 func newChecker(y *plan.Years) *checker {
-	c := &checker{y: y, dicts: newDicts(y), assigned: map[assignKey]bool{}}
+	c := &checker{y: y, dicts: newDicts(y), assigned: map[assignKey]bool{}, byYear: map[int]*assignSet{}}
 	for _, p := range y.Plans {
+		set := &assignSet{}
 		for _, a := range p.Assignments {
 			c.assigned[assignKey{p.Catalog.Year, a.Task, a.UnitID}] = true
+			set.tasks = max(set.tasks, a.Task)
 		}
+		for _, a := range p.Assignments {
+			if u, ok := y.Registry.ByID(a.UnitID); ok && a.Task >= 0 {
+				set.add(u.Order, a.Task)
+			}
+		}
+		c.byYear[p.Catalog.Year] = set
 	}
 	for _, u := range y.Registry.Units {
 		c.names = append(c.names, u.Name)
@@ -123,7 +156,7 @@ type problem struct {
 type memo struct {
 	task     map[string]parsed[int]
 	unit     map[string]parsed[*plan.Unit]
-	period   map[string]parsed[plan.Period]
+	period   map[string]parsed[periodInfo]
 	status   map[string]parsed[plan.Status]
 	progress map[string]parsed[float64]
 	count    map[string]parsed[float64]
@@ -140,7 +173,7 @@ type parsed[T any] struct {
 const memoLimit = 4096
 
 func newMemo() *memo {
-	return &memo{task: map[string]parsed[int]{}, unit: map[string]parsed[*plan.Unit]{}, period: map[string]parsed[plan.Period]{},
+	return &memo{task: map[string]parsed[int]{}, unit: map[string]parsed[*plan.Unit]{}, period: map[string]parsed[periodInfo]{},
 		status: map[string]parsed[plan.Status]{}, progress: map[string]parsed[float64]{}, count: map[string]parsed[float64]{}, date: map[string]parsed[int32]{}}
 }
 
@@ -197,10 +230,10 @@ func (c *checker) check(l *layout, cells []string, sheet string, row int, m *mem
 	if p := lookup(m.period, rawPeriod, c.parsePeriod); p.err != nil {
 		bad(plan.FieldPeriod, rawPeriod, p.err)
 	} else {
-		rec.period = p.v
+		rec.period, rec.periodIdx, rec.assigned = p.v.p, p.v.idx, p.v.assigned
 		// The task is one of the plan of the period's year.
-		if cat := c.y.Year(p.v.Year()).Catalog; rec.taskNo > 0 && cat.Task(int(rec.taskNo)) == nil {
-			bad(plan.FieldTaskNo, rawTask, unknownTask(p.v.Year(), len(cat.Tasks)))
+		if cat := p.v.catalog; rec.taskNo > 0 && cat.Task(int(rec.taskNo)) == nil {
+			bad(plan.FieldTaskNo, rawTask, unknownTask(p.v.year, len(cat.Tasks)))
 		}
 	}
 
@@ -336,15 +369,28 @@ func (c *checker) parseUnit(s string) parsed[*plan.Unit] {
 	return parsed[*plan.Unit]{ok: true, err: f}
 }
 
-func (c *checker) parsePeriod(s string) parsed[plan.Period] {
+// periodInfo is a period read from a cell, with what rows of it need of their plan year:
+// found once per distinct cell (the memo keeps it), not once per row.
+type periodInfo struct {
+	p        plan.Period
+	year     int
+	catalog  *plan.Catalog
+	idx      int8       // its place in the batches' period dictionary (dicts.periods)
+	assigned *assignSet // the year's assignments
+}
+
+func (c *checker) parsePeriod(s string) parsed[periodInfo] {
 	p, err := plan.ParsePeriod(s)
 	if err != nil {
-		return parsed[plan.Period]{ok: true, err: asFault(err)}
+		return parsed[periodInfo]{ok: true, err: asFault(err)}
 	}
-	if c.y.Year(p.Year()) == nil {
-		return parsed[plan.Period]{v: p, ok: true, err: noPlan(p, c.y)}
+	pi := periodInfo{p: p, year: p.Year()}
+	b := c.y.Year(pi.year)
+	if b == nil {
+		return parsed[periodInfo]{v: pi, ok: true, err: noPlan(p, c.y)}
 	}
-	return parsed[plan.Period]{v: p, ok: true}
+	pi.catalog, pi.idx, pi.assigned = b.Catalog, int8(c.dicts.periodIndex[p]), c.byYear[pi.year]
+	return parsed[periodInfo]{v: pi, ok: true}
 }
 
 func parseStatus(s string) parsed[plan.Status] {
@@ -411,7 +457,7 @@ func (c *checker) flag(rec *record) {
 	if !rec.hasDate {
 		rec.flags = append(rec.flags, plan.FlagNoDate)
 	}
-	if !c.assigned[assignKey{rec.period.Year(), int(rec.taskNo), rec.unitID}] {
+	if !rec.assigned.has(rec.unitOrder, rec.taskNo) {
 		rec.flags = append(rec.flags, plan.FlagUnassigned)
 	}
 }
@@ -588,20 +634,26 @@ func plainNumber(s string) bool {
 	return true
 }
 
-// trim is strings.TrimSpace with a fast answer for the usual cell, which has no space at
-// either end.
+// trim is strings.TrimSpace with a fast answer for the usual cell, which begins and ends
+// with a character that cannot be a space (a letter, a digit, a Chinese character).
 func trim(s string) string {
-	if s == "" {
+	if s == "" || (!spaceLead(s[0]) && !spaceLead(s[lastRuneStart(s)])) {
 		return s
-	}
-	first, last := s[0], s[len(s)-1]
-	if first > ' ' && first < utf8.RuneSelf && last > ' ' && last < utf8.RuneSelf {
-		return s
-	}
-	if r, _ := utf8.DecodeRuneInString(s); !unicode.IsSpace(r) && r != '\uFEFF' {
-		if r, _ := utf8.DecodeLastRuneInString(s); !unicode.IsSpace(r) {
-			return s
-		}
 	}
 	return strings.TrimSpace(s)
+}
+
+// spaceLead: c may begin a white space character: an ASCII control or space, or the lead
+// byte of U+0085 and U+00A0 (C2), U+1680 (E1), U+2000–U+205F (E2) or U+3000 (E3). Any
+// other byte begins a character that is not a space (or is not UTF-8, which TrimSpace
+// keeps too).
+func spaceLead(c byte) bool { return c <= ' ' || c == 0xC2 || (c >= 0xE1 && c <= 0xE3) }
+
+// lastRuneStart is where the last character of s (not empty) begins.
+func lastRuneStart(s string) int {
+	i := len(s) - 1
+	for i > 0 && len(s)-i < utf8.UTFMax && s[i]&0xC0 == 0x80 {
+		i--
+	}
+	return i
 }

@@ -27,9 +27,7 @@ type Batch struct {
 	files   *array.RecordBuilder
 	rej     *array.RecordBuilder
 	started time.Time
-	// superseded counts the stored reports a later one replaced, when the batch began.
-	superseded int64
-	ended      bool
+	ended   bool
 }
 
 // KnownFile is a file content an earlier batch (or an earlier file of this one) stored.
@@ -110,18 +108,8 @@ func (db *DB) Begin(ctx context.Context) (*Batch, error) {
 		b.Rollback()
 		return nil, err
 	}
-	n, err := b.conn.queryInt(supersededSQL)
-	if err != nil {
-		b.Rollback()
-		return nil, err
-	}
-	b.superseded = int64(n)
 	return b, nil
 }
-
-// supersededSQL counts stored reports that a later one for the same (unit, task, period)
-// replaces.
-const supersededSQL = `SELECT (SELECT count(*) FROM submissions) - (SELECT count(*) FROM (SELECT DISTINCT unit_id, task_no, period FROM submissions))`
 
 // Context is the batch's: its statements stop when it is cancelled.
 func (b *Batch) Context() context.Context { return b.conn.ctx }
@@ -324,10 +312,17 @@ func (b *Batch) Flush() error {
 	return nil
 }
 
-// Superseded counts the stored reports that reports of this batch replaced.
+// Superseded counts the stored reports that reports of this batch replaced: of the reports
+// for one (unit, task, period) all but one are superseded, so the batch's rows supersede
+// as many as they are, less one for each (unit, task, period) no earlier batch reported.
+// Only the batch's keys are grouped; the earlier rows are only looked up.
 func (b *Batch) Superseded() (int64, error) {
-	n, err := b.conn.queryInt(supersededSQL)
-	return int64(n) - b.superseded, err
+	n, err := b.conn.queryInt(`WITH mine AS (
+		    SELECT unit_id, task_no, period, count(*) AS n FROM submissions WHERE batch_id = $1 GROUP BY ALL)
+		SELECT (coalesce(sum(n), 0) - count(*) FILTER (WHERE NOT EXISTS (
+		    SELECT 1 FROM submissions o WHERE o.batch_id <> $1 AND o.unit_id = m.unit_id AND o.task_no = m.task_no AND o.period = m.period)))::BIGINT
+		FROM mine m`, b.ID)
+	return int64(n), err
 }
 
 // Commit records the batch in ingest_batches and commits it. beforeCommit, when set, runs
