@@ -340,8 +340,9 @@ func (r *run) stream(in input, n int) (*fileJob, error) {
 		j.res = fileResult{}
 		j.rejectFile(badEncodingError(sc))
 	}
-	if streamed && j.res.wholeFile {
-		// A file refused whole keeps none of the rows that streamed in before it was.
+	if j.res.wholeFile {
+		// A file refused whole keeps none of the rows that streamed in before it was (a
+		// CSV, or a workbook whose sheet turned out broken after rows of it were stored).
 		if err := r.b.DeleteFileRows(in.path); err != nil {
 			return nil, err
 		}

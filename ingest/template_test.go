@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"plantrack/internal/testkit"
 	"plantrack/plan"
 	"plantrack/template"
@@ -115,7 +117,7 @@ func TestTemplateDamaged(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "东阿县.xlsx")
 	writeTemplate(t, p, p.SHA256, "东阿县", "2021Q2", path, someEntries)
-	wb, err := openXLSX(path)
+	wb, err := excelize.OpenFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
