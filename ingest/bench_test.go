@@ -112,7 +112,7 @@ func BenchmarkIngestCSV(b *testing.B) {
 	b.Run("plantrack", func(b *testing.B) {
 		resetPeakRSS()
 		for range b.N {
-			db := openDB(b)
+			db := openDB(b) // closed, and checked (testkit.Accounted), when the benchmark ends
 			sum, err := Ingest(context.Background(), db, plan.Only(testkit.Builtin(b)), []string{path}, Options{Log: benchLog()})
 			if err != nil {
 				b.Fatal(err)
@@ -120,7 +120,6 @@ func BenchmarkIngestCSV(b *testing.B) {
 			if sum.Accepted+sum.Rejected != int64(*benchRows) {
 				b.Fatalf("accepted %d + rejected %d != %d", sum.Accepted, sum.Rejected, *benchRows)
 			}
-			db.Close()
 		}
 		b.ReportMetric(rows*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 		b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
@@ -132,7 +131,6 @@ func BenchmarkIngestCSV(b *testing.B) {
 			if _, err := db.Exec(fmt.Sprintf("CREATE TABLE t AS SELECT * FROM read_csv('%s', header = true)", path)); err != nil {
 				b.Fatal(err)
 			}
-			db.Close()
 		}
 		b.ReportMetric(rows*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 		b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
