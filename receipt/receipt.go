@@ -11,7 +11,7 @@
 package receipt
 
 import (
-	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -19,6 +19,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 	"maps"
 	"os"
 	"path/filepath"
@@ -26,9 +27,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/sync/errgroup"
 
 	"plantrack/plan"
@@ -57,8 +56,11 @@ type Options struct {
 }
 
 // Write writes one receipt per input from what the database holds. The database is read
-// in a few queries for all inputs together, and the workbooks are built on every core:
-// a quarter brings hundreds of files, and a query or a workbook each would be slow. A
+// in a few queries for all inputs together (a quarter brings hundreds of files, and a
+// query each would be slow): first what each file gave (counts, units, periods, tasks
+// still owed), then the rejected and accepted rows of every file in one ordered pass, each
+// row going into its receipt as it is read. A receipt is written by excelize's
+// StreamWriter, never whole in memory: a file of a million rows gets its receipt. A
 // refused input (Input.Refused) gets a receipt saying the file was not read and what to
 // do, from the file alone.
 func Write(ctx context.Context, db *sql.DB, ins []Input, opt Options) error {
@@ -79,7 +81,7 @@ func Write(ctx context.Context, db *sql.DB, ins []Input, opt Options) error {
 			if r.in.SHA256 == "" {
 				r.in.SHA256 = fileSHA256(r.in.Path)
 			}
-			r.rejections = []rejection{{why: r.refusal()}}
+			r.nRejected = 1
 		case strings.EqualFold(filepath.Ext(r.in.Path), ".xlsx"):
 			if m, err := template.ReadFile(r.in.Path); err == nil {
 				r.tmpl = m
@@ -89,24 +91,191 @@ func Write(ctx context.Context, db *sql.DB, ins []Input, opt Options) error {
 	}); err != nil {
 		return err
 	}
-	if read := slices.DeleteFunc(slices.Clone(rs), (*receipt).refused); len(read) > 0 {
+	read := slices.DeleteFunc(slices.Clone(rs), (*receipt).refused)
+	if len(read) > 0 {
 		if err := loadAll(ctx, db, read, opt); err != nil {
 			return fmt.Errorf("receipts: %w", err)
 		}
 	}
-	return each(ctx, len(rs), func(i int) error {
-		r := rs[i]
-		if err := os.MkdirAll(filepath.Dir(r.in.Out), 0o755); err != nil {
-			return fmt.Errorf("receipts: %w", err)
+	return writeAll(ctx, db, rs)
+}
+
+// smallReceipt is how many rows a receipt may have for its rows to be read into memory
+// and the receipt written on another core while the next ones are read; a bigger one is
+// written as its rows are read, alone.
+const smallReceipt = 20_000
+
+// writeAll writes the receipts: the rows of the read files from two queries ordered by
+// file, rejections and accepted rows, read side by side, file after file.
+func writeAll(ctx context.Context, db *sql.DB, rs []*receipt) error {
+	g, ctx := errgroup.WithContext(ctx)
+	jobs := make(chan func() error)
+	for range runtime.GOMAXPROCS(0) {
+		g.Go(func() error {
+			for job := range jobs {
+				if err := job(); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	g.Go(func() error {
+		defer close(jobs)
+		send := func(job func() error) error {
+			select {
+			case jobs <- job:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
 		}
-		b, err := r.render()
+		bySHA := map[string][]*receipt{}
+		var shas []string
+		for _, r := range rs {
+			if r.refused() {
+				rej := []rejection{{why: r.refusal()}}
+				if err := send(func() error {
+					return writeReceipts([]*receipt{r}, slices.Values(rej), slices.Values([]accepted(nil)), nil)
+				}); err != nil {
+					return err
+				}
+				continue
+			}
+			if _, ok := bySHA[r.in.SHA256]; !ok {
+				shas = append(shas, r.in.SHA256)
+			}
+			bySHA[r.in.SHA256] = append(bySHA[r.in.SHA256], r)
+		}
+		if len(shas) == 0 {
+			return nil
+		}
+		slices.Sort(shas) // the order the queries give the files in
+		rej, err := openRejections(ctx, db, shas)
 		if err != nil {
-			return fmt.Errorf("receipt for %s: %w", r.in.Path, err)
+			return err
 		}
-		if err := os.WriteFile(r.in.Out, b, 0o644); err != nil {
-			return fmt.Errorf("receipts: %w", err)
+		defer rej.close()
+		acc, err := openAccepted(ctx, db, shas)
+		if err != nil {
+			return err
 		}
-		return nil
+		defer acc.close()
+		rowsErr := func() error { return cmpErr(rej.err, acc.err) }
+		for _, sha := range shas {
+			group := bySHA[sha]
+			if n := group[0].nRejected + group[0].nAccepted; n <= smallReceipt {
+				rejs, accs := slices.Collect(rej.of(sha)), slices.Collect(acc.of(sha))
+				if err := rowsErr(); err != nil {
+					return err
+				}
+				if err := send(func() error { return writeReceipts(group, slices.Values(rejs), slices.Values(accs), nil) }); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := writeReceipts(group, rej.of(sha), acc.of(sha), rowsErr); err != nil {
+				return err
+			}
+		}
+		return rowsErr()
+	})
+	return g.Wait()
+}
+
+func cmpErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cursor reads rows of a query ordered by file (the first column, file_sha256), a file at
+// a time.
+type cursor[T any] struct {
+	rows    *sql.Rows
+	scan    func(*sql.Rows) (string, T, error)
+	sha     string // the file of the row read ahead
+	next    T
+	pending bool
+	done    bool
+	err     error
+}
+
+func openCursor[T any](ctx context.Context, db *sql.DB, q string, shas []string, scan func(*sql.Rows) (string, T, error)) (*cursor[T], error) {
+	rows, err := db.QueryContext(ctx, q, shas)
+	if err != nil {
+		return nil, fmt.Errorf("receipts: %w", err)
+	}
+	return &cursor[T]{rows: rows, scan: scan}, nil
+}
+
+func (c *cursor[T]) close() { c.rows.Close() }
+
+// of yields the rows of file sha; files must be asked for in the query's order.
+func (c *cursor[T]) of(sha string) iter.Seq[T] {
+	return func(yield func(T) bool) {
+		for {
+			if !c.pending && !c.done {
+				if !c.rows.Next() {
+					c.done = true
+					if err := c.rows.Err(); err != nil && c.err == nil {
+						c.err = fmt.Errorf("receipts: %w", err)
+					}
+				} else if c.sha, c.next, c.err = c.scan(c.rows); c.err != nil {
+					c.done = true
+				} else {
+					c.pending = true
+				}
+			}
+			if c.done || c.sha > sha {
+				return
+			}
+			c.pending = false
+			if c.sha < sha {
+				continue // a file not asked for: none is
+			}
+			if !yield(c.next) {
+				return
+			}
+		}
+	}
+}
+
+func openRejections(ctx context.Context, db *sql.DB, shas []string) (*cursor[rejection], error) {
+	return openCursor(ctx, db, "WITH "+firstRead+` SELECT f.file_sha256, r.source_sheet, r.source_row, r."column", r.value, r.reason_code, r.reason_zh, r.raw
+		FROM rejected_rows r JOIN first f USING (batch_id, source_file)
+		ORDER BY f.file_sha256, r.source_sheet, r.source_row, r.reason_code`, shas, func(rows *sql.Rows) (string, rejection, error) {
+		var x rejection
+		var sha, raw string
+		if err := rows.Scan(&sha, &x.sheet, &x.row, &x.column, &x.value, &x.code, &x.why, &raw); err != nil {
+			return "", x, err
+		}
+		if x.why == "" { // a database made before reason_zh
+			x.why = plan.Reason(x.code).Label()
+		}
+		x.raw = orderedObject(raw)
+		return sha, x, nil
+	})
+}
+
+func openAccepted(ctx context.Context, db *sql.DB, shas []string) (*cursor[accepted], error) {
+	return openCursor(ctx, db, "WITH "+firstRead+` SELECT f.file_sha256, s.source_sheet, s.source_row, s.unit_name, s.period::VARCHAR,
+		s.task_no, s.status::VARCHAR, s.progress_pct, s.achieved, s.submitted_on, s.flags
+		FROM submissions s JOIN first f USING (batch_id, source_file)
+		ORDER BY f.file_sha256, s.source_sheet, s.source_row`, shas, func(rows *sql.Rows) (string, accepted, error) {
+		var a accepted
+		var sha string
+		var flags []any
+		if err := rows.Scan(&sha, &a.sheet, &a.row, &a.unitName, &a.period, &a.task, &a.status, &a.progress, &a.achieved, &a.submittedOn, &flags); err != nil {
+			return "", a, err
+		}
+		for _, f := range flags {
+			a.flags = append(a.flags, fmt.Sprint(f))
+		}
+		return sha, a, nil
 	})
 }
 
@@ -136,10 +305,9 @@ type receipt struct {
 	firstPath, status                         string
 	rowsRead, accepted, rejected, skippedRows int64
 
-	rejections []rejection
-	acceptedRs []accepted
-	owed       []owed // (unit, period) pairs the file reports for, with their missing tasks
-	returned   []returnedTask
+	nRejected, nAccepted int    // rows the receipt lists (a refused file's one reason)
+	owed                 []owed // (unit, period) pairs the file reports for, with their missing tasks
+	returned             []returnedTask
 }
 
 // returnedTask is a claim of completion of the file's units and periods that the office
@@ -217,23 +385,18 @@ func loadAll(ctx context.Context, db *sql.DB, rs []*receipt, opt Options) error 
 		return err
 	}
 
-	err = query(ctx, db, "WITH "+firstRead+` SELECT f.file_sha256, r.source_sheet, r.source_row, r."column", r.value, r.reason_code, r.reason_zh, r.raw
-		FROM rejected_rows r JOIN first f USING (batch_id, source_file)
-		ORDER BY f.file_sha256, r.source_sheet, r.source_row, r.reason_code`, []any{shas}, func(rows *sql.Rows) error {
-		var x rejection
-		var sha, raw string
-		if err := rows.Scan(&sha, &x.sheet, &x.row, &x.column, &x.value, &x.code, &x.why, &raw); err != nil {
-			return err
-		}
-		if x.why == "" { // a database made before reason_zh
-			x.why = plan.Reason(x.code).Label()
-		}
-		x.raw = orderedObject(raw)
-		for _, r := range bySHA[sha] {
-			r.rejections = append(r.rejections, x)
-		}
-		return nil
-	})
+	err = query(ctx, db, "WITH "+firstRead+` SELECT f.file_sha256, count(*) FROM rejected_rows r JOIN first f USING (batch_id, source_file) GROUP BY ALL`,
+		[]any{shas}, func(rows *sql.Rows) error {
+			var sha string
+			var n int
+			if err := rows.Scan(&sha, &n); err != nil {
+				return err
+			}
+			for _, r := range bySHA[sha] {
+				r.nRejected = n
+			}
+			return nil
+		})
 	if err != nil {
 		return err
 	}
@@ -264,27 +427,32 @@ func loadAll(ctx context.Context, db *sql.DB, rs []*receipt, opt Options) error 
 			}
 		}
 	}
-	err = query(ctx, db, "WITH "+firstRead+` SELECT f.file_sha256, s.source_sheet, s.source_row, s.unit_id, s.unit_name, s.period::VARCHAR,
-		s.task_no, s.status::VARCHAR, s.progress_pct, s.achieved, s.submitted_on, s.flags
-		FROM submissions s JOIN first f USING (batch_id, source_file)
-		ORDER BY f.file_sha256, s.source_sheet, s.source_row`, []any{shas}, func(rows *sql.Rows) error {
-		var a accepted
-		var sha, unitID string
-		var flags []any
-		if err := rows.Scan(&sha, &a.sheet, &a.row, &unitID, &a.unitName, &a.period, &a.task, &a.status, &a.progress, &a.achieved, &a.submittedOn, &flags); err != nil {
+	// Each file's (unit, period) pairs, with the sheet and row each is first met at.
+	type met struct {
+		sha, sheet, unitID, period string
+		row, n                     int
+	}
+	var mets []met
+	err = query(ctx, db, "WITH "+firstRead+` SELECT f.file_sha256, s.source_sheet, s.unit_id, s.period::VARCHAR, min(s.source_row), count(*)
+		FROM submissions s JOIN first f USING (batch_id, source_file) GROUP BY ALL`, []any{shas}, func(rows *sql.Rows) error {
+		var m met
+		if err := rows.Scan(&m.sha, &m.sheet, &m.unitID, &m.period, &m.row, &m.n); err != nil {
 			return err
 		}
-		for _, f := range flags {
-			a.flags = append(a.flags, fmt.Sprint(f))
-		}
-		for _, r := range bySHA[sha] {
-			r.acceptedRs = append(r.acceptedRs, a)
-			addPair(index[r], unitID, a.period)
-		}
+		mets = append(mets, m)
 		return nil
 	})
 	if err != nil {
 		return err
+	}
+	slices.SortFunc(mets, func(a, b met) int {
+		return cmp.Or(strings.Compare(a.sha, b.sha), strings.Compare(a.sheet, b.sheet), a.row-b.row)
+	})
+	for _, m := range mets {
+		for _, r := range bySHA[m.sha] {
+			r.nAccepted += m.n
+			addPair(index[r], m.unitID, m.period)
+		}
 	}
 
 	owing, err := missingAll(ctx, db, pairs)
@@ -473,33 +641,6 @@ func Name(path string) string {
 // it was written.
 const fixedTime = "2000-01-01T00:00:00Z"
 
-func (r *receipt) render() ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	w := &sheetWriter{f: f}
-	if err := w.styles(); err != nil {
-		return nil, err
-	}
-	if err := r.front(w); err != nil {
-		return nil, err
-	}
-	if err := r.acceptedSheet(w); err != nil {
-		return nil, err
-	}
-	f.SetActiveSheet(0)
-	// Category marks the workbook as a receipt, so that ingest passes over a receipt folder
-	// inside its input: document properties outlive a save in Excel, WPS or LibreOffice.
-	if err := f.SetDocProps(&excelize.DocProperties{Creator: "plantrack", LastModifiedBy: "plantrack", Category: Category,
-		Created: fixedTime, Modified: fixedTime, Title: "进度报送回执", Language: "zh-CN"}); err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
 // Category is the document property category of every receipt. It starts with
 // "plantrack-", like that of every workbook plantrack writes that is not for reading in.
 const Category = "plantrack-receipt"
@@ -516,258 +657,9 @@ const (
 	titleSize   = 16
 )
 
-type sheetWriter struct {
-	f                                             *excelize.File
-	title, info, section, header, cell, wrap, bad int
-	cols                                          map[string][]float64 // each sheet's column widths
-	errs                                          []error
-}
-
-func (w *sheetWriter) styles() error {
-	border := []excelize.Border{
-		{Type: "left", Color: "808080", Style: 1}, {Type: "top", Color: "808080", Style: 1},
-		{Type: "right", Color: "808080", Style: 1}, {Type: "bottom", Color: "808080", Style: 1},
-	}
-	font := &excelize.Font{Family: "宋体", Size: textSize}
-	bold := &excelize.Font{Family: "宋体", Size: textSize, Bold: true}
-	center := &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}
-	left := &excelize.Alignment{Horizontal: "left", Vertical: "center", WrapText: true}
-	for _, st := range []struct {
-		id    *int
-		style *excelize.Style
-	}{
-		{&w.title, &excelize.Style{Font: &excelize.Font{Family: "黑体", Size: titleSize, Bold: true}, Alignment: center}},
-		{&w.info, &excelize.Style{Font: font, Alignment: left}},
-		{&w.section, &excelize.Style{Font: &excelize.Font{Family: "黑体", Size: sectionSize, Bold: true}, Alignment: &excelize.Alignment{Vertical: "center"}}},
-		{&w.header, &excelize.Style{Border: border, Font: bold, Alignment: center,
-			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9D9D9"}}}},
-		{&w.cell, &excelize.Style{Border: border, Font: font, Alignment: center}},
-		{&w.wrap, &excelize.Style{Border: border, Font: font, Alignment: left}},
-		{&w.bad, &excelize.Style{Border: border, Font: &excelize.Font{Family: "宋体", Size: textSize, Color: "C00000"}, Alignment: left}},
-	} {
-		id, err := w.f.NewStyle(st.style)
-		if err != nil {
-			return err
-		}
-		*st.id = id
-	}
-	return nil
-}
-
-func ref(col, row int) string {
-	c, _ := excelize.CoordinatesToCellName(col, row)
-	return c
-}
-
-func (w *sheetWriter) check(err error) {
-	if err != nil {
-		w.errs = append(w.errs, err)
-	}
-}
-
-// line writes a text across columns 1..cols of a row, in a font of size points, and
-// makes the row as tall as the text wraps to.
-func (w *sheetWriter) line(sh string, row, cols int, text string, style int, size float64) {
-	w.check(w.f.SetCellStr(sh, ref(1, row), text))
-	if cols > 1 {
-		w.check(w.f.MergeCell(sh, ref(1, row), ref(cols, row)))
-	}
-	w.check(w.f.SetCellStyle(sh, ref(1, row), ref(cols, row), style))
-	width := 0.0
-	for _, x := range w.cols[sh][:min(cols, len(w.cols[sh]))] {
-		width += x
-	}
-	w.check(w.f.SetRowHeight(sh, row, sheet.RowHeight(sheet.Lines(text, width), size)))
-}
-
-// fit makes a row of a table as tall as its tallest cell wraps to.
-func (w *sheetWriter) fit(sh string, row int, cells []string) {
-	n := 1
-	for i, v := range cells {
-		if v != "" && i < len(w.cols[sh]) {
-			n = max(n, sheet.Lines(v, w.cols[sh][i]))
-		}
-	}
-	w.check(w.f.SetRowHeight(sh, row, sheet.RowHeight(n, textSize)))
-}
-
-// table writes a header and rows from row on; it returns the next free row.
-func (w *sheetWriter) table(sh string, row int, header []string, rows [][]string, styles []int) int {
-	for i, h := range header {
-		w.check(w.f.SetCellStr(sh, ref(i+1, row), h))
-	}
-	w.check(w.f.SetCellStyle(sh, ref(1, row), ref(len(header), row), w.header))
-	w.fit(sh, row, header)
-	first := row + 1
-	for _, r := range rows {
-		row++
-		for i, v := range r {
-			if v != "" {
-				w.check(w.f.SetCellStr(sh, ref(i+1, row), v))
-			}
-		}
-		w.fit(sh, row, r)
-	}
-	if len(rows) > 0 {
-		for i, st := range styles { // a column at a time: a call per cell costs more than the rest
-			w.check(w.f.SetCellStyle(sh, ref(i+1, first), ref(i+1, row), st))
-		}
-	}
-	return row + 1
-}
-
-func (w *sheetWriter) widths(sh string, ws []float64) {
-	if w.cols == nil {
-		w.cols = map[string][]float64{}
-	}
-	w.cols[sh] = ws
-	for i, x := range ws {
-		c, _ := excelize.ColumnNumberToName(i + 1)
-		w.check(w.f.SetColWidth(sh, c, c, x))
-	}
-}
-
-func (w *sheetWriter) err() error {
-	if len(w.errs) > 0 {
-		return w.errs[0]
-	}
-	return nil
-}
-
-// front is the first sheet: what the file was, what was rejected and why, what is still
-// missing.
-func (r *receipt) front(w *sheetWriter) error {
-	f, sh := w.f, frontSheet
-	w.check(f.SetSheetName("Sheet1", sh))
-	const cols = 7
-	w.widths(sh, []float64{14, 14, 9, 52, 14, 24, 44})
-	row := 1
-	w.line(sh, row, cols, strings.TrimSpace(r.planTitle+" 进度报送回执"), w.title, titleSize)
-
-	sum := "校验码 " + short(r.in.SHA256)
-	if r.in.SHA256 == "" {
-		sum = "文件无法读取，未能计算校验码"
-	}
-	info := []string{"报送文件：" + filepath.Base(r.in.Path) + "（" + sum + "）"}
-	units, periods := r.unitsAndPeriods()
-	if len(units) > 0 {
-		info = append(info, "填报单位："+strings.Join(units, "、")+"　　报告期："+strings.Join(periods, "、"))
-	}
-	info = append(info, "文件类型："+r.kind())
-	info = append(info, "处理结果："+r.outcome())
-	for _, s := range info {
-		row++
-		w.line(sh, row, cols, s, w.info, textSize)
-	}
-
-	row += 2
-	if len(r.rejections) == 0 {
-		w.line(sh, row, cols, "一、退回的行：无", w.section, sectionSize)
-		row += 2
-	} else {
-		w.line(sh, row, cols, fmt.Sprintf("一、退回的行（共%d处，请修改后重新报送）", len(r.rejections)), w.section, sectionSize)
-		var rows [][]string
-		for _, x := range r.rejections {
-			where := strconv.Itoa(x.row)
-			if x.row == 0 {
-				where = "整个文件"
-				if x.sheet != "" {
-					where = "整张工作表"
-				}
-			}
-			var raw []string
-			for _, kv := range x.raw {
-				raw = append(raw, kv.key+"："+kv.value)
-			}
-			rows = append(rows, []string{x.sheet, where, taskOf(x.raw), x.why, x.column, x.value, strings.Join(raw, "\n")})
-		}
-		row = w.table(sh, row+1, []string{"工作表", "行号", "任务序号", "退回原因", "出错栏目", "填写内容", "该行原始内容"}, rows,
-			[]int{w.cell, w.cell, w.cell, w.bad, w.cell, w.wrap, w.wrap})
-		row++
-	}
-
-	n := 0
-	for _, o := range r.owed {
-		n += len(o.missing)
-	}
-	switch {
-	case len(r.owed) == 0:
-		w.line(sh, row, cols, "二、本期尚未报送的任务：未能确定填报单位和报告期", w.section, sectionSize)
-	case n == 0:
-		w.line(sh, row, cols, "二、本期尚未报送的任务：无，本期分工任务已全部报送", w.section, sectionSize)
-	default:
-		w.line(sh, row, cols, fmt.Sprintf("二、本期尚未报送的任务（共%d项，请补报）", n), w.section, sectionSize)
-		var rows [][]string
-		for _, o := range r.owed {
-			for _, m := range o.missing {
-				rows = append(rows, []string{o.unitName, plan.Period(o.period).Name(), strconv.Itoa(m.task), m.text, m.role, m.section})
-			}
-		}
-		row = w.table(sh, row+1, []string{"填报单位", "报告期", "任务序号", "任务内容", "分工", "所属部分"}, rows,
-			[]int{w.cell, w.cell, w.cell, w.wrap, w.cell, w.cell})
-	}
-	// Claims returned on review: said only when there are some, so a receipt of a database
-	// with none is as it was.
-	if len(r.returned) > 0 {
-		if len(r.owed) > 0 && n > 0 {
-			row++ // below the table of tasks still owed
-		} else {
-			row += 2 // below the line saying none is owed
-		}
-		w.line(sh, row, cols, fmt.Sprintf("三、审核退回的任务（共%d项，请按审核意见整改后重新报送）", len(r.returned)), w.section, sectionSize)
-		var rows [][]string
-		for _, x := range r.returned {
-			date := ""
-			if x.reviewedOn.Valid {
-				date = x.reviewedOn.Time.Format(time.DateOnly)
-			}
-			where := filepath.Base(x.file)
-			if x.sheet != "" {
-				where += " " + x.sheet
-			}
-			where += fmt.Sprintf(" 第%d行", x.row)
-			rows = append(rows, []string{x.unitName, plan.Period(x.period).Name(), strconv.Itoa(x.task), x.text, date, where, x.comment})
-		}
-		w.table(sh, row+1, []string{"填报单位", "报告期", "任务序号", "任务内容", "审核日期", "所审核的报送", "审核意见"}, rows,
-			[]int{w.cell, w.cell, w.cell, w.wrap, w.cell, w.wrap, w.bad})
-	}
-	// The sheet holds tables of different columns, so the title is what every printed
-	// page repeats; the footer names the file.
-	w.check(sheet.PrintSetup(f, sh, 1, 1, r.footer()))
-	return w.err()
-}
-
 // footer is the printed pages' footer: which file the receipt is for.
 func (r *receipt) footer() string {
 	return sheet.Footer("回执："+filepath.Base(r.in.Path), "")
-}
-
-// acceptedSheet lists the rows taken in.
-func (r *receipt) acceptedSheet(w *sheetWriter) error {
-	f, sh := w.f, acceptedSheet
-	if _, err := f.NewSheet(sh); err != nil {
-		return err
-	}
-	w.widths(sh, []float64{12, 7, 14, 16, 9, 10, 10, 10, 12, 44})
-	w.line(sh, 1, 10, fmt.Sprintf("已接收的行（共%d行）", len(r.acceptedRs)), w.section, sectionSize)
-	var rows [][]string
-	for _, a := range r.acceptedRs {
-		var notes []string
-		for _, fl := range a.flags {
-			notes = append(notes, plan.Flag(fl).Explain())
-		}
-		date := ""
-		if a.submittedOn.Valid {
-			date = a.submittedOn.Time.Format(time.DateOnly)
-		}
-		rows = append(rows, []string{a.sheet, strconv.Itoa(a.row), a.unitName, plan.Period(a.period).Name(), strconv.Itoa(a.task),
-			plan.Status(a.status).Name(), number(a.progress), number(a.achieved), date, strings.Join(notes, "；")})
-	}
-	w.table(sh, 2, []string{"工作表", "行号", "填报单位", "报告期", "任务序号", "完成状态", "完成进度", "完成数量", "填报日期", "提示"}, rows,
-		[]int{w.cell, w.cell, w.cell, w.cell, w.cell, w.cell, w.cell, w.cell, w.cell, w.wrap})
-	w.check(f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}))
-	w.check(sheet.PrintSetup(f, sh, 1, 2, r.footer()))
-	return w.err()
 }
 
 func number(v sql.NullFloat64) string {
