@@ -243,11 +243,15 @@ func (sp *splitter) next(want int) (csvChunk, error) {
 				sp.eof = true
 				break
 			}
-			buf := make([]byte, min(int64(want-len(sp.pending)), sp.left))
-			n, err := io.ReadFull(sp.f, buf)
+			// Read straight into pending's room, grown to want at once.
+			k := int(min(int64(want-len(sp.pending)), sp.left))
+			if cap(sp.pending)-len(sp.pending) < k {
+				sp.pending = append(make([]byte, 0, len(sp.pending)+k), sp.pending...)
+			}
+			n, err := io.ReadFull(sp.f, sp.pending[len(sp.pending):len(sp.pending)+k])
 			sp.size += int64(n)
 			sp.left -= int64(n)
-			sp.pending = append(sp.pending, buf[:n]...)
+			sp.pending = sp.pending[:len(sp.pending)+n]
 			if err != nil {
 				if !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 					return csvChunk{}, err
