@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -87,6 +88,29 @@ func TestRepeated(t *testing.T) {
 	} {
 		if got := repeated(c.lists); got != c.want {
 			t.Errorf("repeated(%v) = %v, want %v", c.lists, got, c.want)
+		}
+	}
+}
+
+// radixSort sorts as slices.Sort does.
+func TestRadixSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	for _, n := range []int{0, 1, 255, 256, 1000, 100_000} {
+		a := make([]uint64, n)
+		for i := range a {
+			switch i % 3 {
+			case 0:
+				a[i] = rng.Uint64()
+			case 1:
+				a[i] = uint64(rng.IntN(50))<<40 | uint64(rng.IntN(31))<<28 | uint64(rng.IntN(4))<<20 | uint64(rng.IntN(1000))
+			default:
+				a[i] = uint64(rng.IntN(3))
+			}
+		}
+		want := slices.Clone(a)
+		slices.Sort(want)
+		if got := radixSort(a); !slices.Equal(got, want) {
+			t.Fatalf("radixSort of %d keys differs from slices.Sort", n)
 		}
 	}
 }
