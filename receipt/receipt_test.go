@@ -123,6 +123,15 @@ func TestReceipts(t *testing.T) {
 	if !hasLine(front, "二、本期尚未报送的任务（共"+strconv.Itoa(n)+"项，请补报）") {
 		t.Errorf("汇总 receipt: want %d missing tasks:\n%s", n, strings.Join(front, "\n"))
 	}
+	// 回执 opens first: the active tab.
+	if f, err := excelize.OpenFile(r("汇总-回执.xlsx")); err != nil {
+		t.Fatal(err)
+	} else {
+		if f.GetActiveSheetIndex() != 0 || f.GetSheetName(0) != "回执" {
+			t.Errorf("active sheet %d (%s), want 回执", f.GetActiveSheetIndex(), f.GetSheetName(f.GetActiveSheetIndex()))
+		}
+		f.Close()
+	}
 	acc := sheetText(t, r("汇总-回执.xlsx"), "已接收")
 	for _, want := range []string{
 		"已接收的行（共3行）",
