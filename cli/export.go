@@ -23,10 +23,12 @@ func newExportCmd(e *env) *cobra.Command {
 		Short: "Write every table and metric view as Parquet files",
 		Long: `Write the fact tables (submissions, rejected_rows, …), the catalog tables and every
 metric view (at the latest period) to DIR/NAME.parquet. DuckDB writes them itself
-(COPY … TO … (FORMAT parquet), zstd, row groups of 122,880 rows), rows in a fixed order
-(ORDER BY ALL), so the same database gives the same bytes. Whole or nothing: the files are
-written in a temporary folder in DIR and moved into place when all are done; an export
-that fails leaves DIR as it was.
+(COPY … TO … (FORMAT parquet), zstd, row groups of 122,880 rows), unsorted: each file
+is written by one statement on one DuckDB thread, several at once (one per core), so the
+same database gives the same bytes, a table's rows in the order it stores them and a
+view's in the order its SQL gives them.
+Whole or nothing: the files are written in a temporary folder in DIR and moved into place
+when all are done; an export that fails leaves DIR as it was.
 
 --partition writes the facts keyed by a quarter of a plan year as hive-style folders, the
 form Spark, Trino and DuckDB read as one table, for pooling many provinces' years:
