@@ -17,11 +17,13 @@ import (
 func (b *Batch) FlagRepeats(clean []string) error {
 	skip := ""
 	if len(clean) > 0 {
+		// A subquery, so that DuckDB hashes the names: a literal list of a thousand names
+		// was compared one by one with every row (26 s of a 1000× batch, 2.7M rows).
 		quoted := make([]string, len(clean))
 		for i, f := range clean {
-			quoted[i] = quoteString(f)
+			quoted[i] = "(" + quoteString(f) + ")"
 		}
-		skip = " AND source_file NOT IN (" + strings.Join(quoted, ", ") + ")"
+		skip = " AND source_file NOT IN (SELECT f FROM (VALUES " + strings.Join(quoted, ", ") + ") clean(f))"
 	}
 	return b.conn.exec(`UPDATE submissions s SET flags = list_append(s.flags, $1::VARCHAR)
 		FROM (SELECT source_file, unit_id, task_no, period, submitted_on
