@@ -210,15 +210,15 @@ func (db *DB) copyAll(ctx context.Context, names []string, write func(ctx contex
 			return nil, fmt.Errorf("export: DuckDB must not spill while an export runs, and this database has spilled to %s since it was opened: export from it opened anew (%w)", tempDir, err)
 		}
 		defer func() {
-			if !spilling {
-				conn.ExecContext(context.WithoutCancel(ctx), "SET GLOBAL temp_directory = "+quoteString(tempDir))
+			if !spilling { // on a connection of its own: conn may be the one a cancel broke
+				db.ExecContext(context.WithoutCancel(ctx), "SET GLOBAL temp_directory = "+quoteString(tempDir))
 			}
 		}()
 	}
 	if _, err := conn.ExecContext(ctx, "SET GLOBAL threads = 1"); err != nil {
 		return nil, err
 	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("SET GLOBAL threads = %d", threads))
+	defer db.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("SET GLOBAL threads = %d", threads))
 
 	counts := make([]int64, len(names))
 	var mu sync.Mutex

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // listDir names what a folder holds, in name order.
@@ -112,6 +113,27 @@ func TestExportMissingOrCancelled(t *testing.T) {
 	}
 	if got := listDir(t, base); len(got) != 0 || len(done) != 0 {
 		t.Errorf("%s holds %v, done heard %v", base, got, done)
+	}
+	// Cancelled while DuckDB writes: the settings the export changed are set back.
+	var threads int
+	var tempDir string
+	db.QueryRow(`SELECT current_setting('threads'), current_setting('temp_directory')`).Scan(&threads, &tempDir)
+	if _, err := db.Exec(`CREATE VIEW slow AS SELECT sum(hash(i)) AS s FROM range(5000000000) t(i)`); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel = context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	if err := db.Export(ctx, dir, []string{"slow", "good"}, nil); err == nil {
+		t.Fatal("no error when cancelled")
+	}
+	var threadsAfter int
+	var tempDirAfter string
+	db.QueryRow(`SELECT current_setting('threads'), current_setting('temp_directory')`).Scan(&threadsAfter, &tempDirAfter)
+	if threadsAfter != threads || tempDirAfter != tempDir || tempDir == "" {
+		t.Errorf("after a cancelled export: threads %d, temp_directory %q; before %d, %q", threadsAfter, tempDirAfter, threads, tempDir)
+	}
+	if got := listDir(t, base); len(got) != 0 {
+		t.Errorf("%s holds %v after a cancelled export", base, got)
 	}
 }
 
