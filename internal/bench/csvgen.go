@@ -41,29 +41,14 @@ func WriteSubmissionsCSV(path string, rows int, quoted string, keys int) error {
 	if quoted != QuotedNone && quoted != QuotedThird && quoted != QuotedAll {
 		return fmt.Errorf("submissions CSV: quoted %q: want %q, %q or %q", quoted, QuotedNone, QuotedThird, QuotedAll)
 	}
-	p, err := plan.Builtin()
+	p, ks, err := submissionKeys(keys)
 	if err != nil {
-		return err
-	}
-	as := p.Assignments
-	if keys < 1 || keys > 4*len(as) {
-		return fmt.Errorf("submissions CSV: %d keys: want 1 to %d (4 quarters × %d assignments)", keys, 4*len(as), len(as))
+		return fmt.Errorf("submissions CSV: %w", err)
 	}
 	if rows < 0 {
 		return fmt.Errorf("submissions CSV: %d rows", rows)
 	}
 	year := p.Catalog.Year
-	type key struct {
-		unit, period  string
-		task, quarter int
-	}
-	picked := (keys + 3) / 4
-	ks := make([]key, 0, keys)
-	for k := range keys {
-		a := as[(k/4)*len(as)/picked]
-		q := 1 + k%4
-		ks = append(ks, key{unit: a.Unit, task: a.Task, quarter: q, period: fmt.Sprintf("%dQ%d", year, q)})
-	}
 	// The dates of each quarter's reports: its first day, the day after, and so on.
 	versions := (rows + keys - 1) / keys
 	dates := make([][]string, 5)
@@ -122,4 +107,31 @@ func WriteSubmissionsCSV(path string, rows int, quoted string, keys int) error {
 		return err
 	}
 	return f.Close()
+}
+
+// submissionKey is a (unit, task, quarter) of the built-in plan the generated files report on.
+type submissionKey struct {
+	unit, period  string
+	task, quarter int
+}
+
+// submissionKeys picks keys keys of the built-in plan: keys/4 (rounded up) assignments
+// spread evenly over the plan, each in its four quarters.
+func submissionKeys(keys int) (*plan.Bundle, []submissionKey, error) {
+	p, err := plan.Builtin()
+	if err != nil {
+		return nil, nil, err
+	}
+	as := p.Assignments
+	if keys < 1 || keys > 4*len(as) {
+		return nil, nil, fmt.Errorf("%d keys: want 1 to %d (4 quarters × %d assignments)", keys, 4*len(as), len(as))
+	}
+	picked := (keys + 3) / 4
+	ks := make([]submissionKey, 0, keys)
+	for k := range keys {
+		a := as[(k/4)*len(as)/picked]
+		q := 1 + k%4
+		ks = append(ks, submissionKey{unit: a.Unit, task: a.Task, quarter: q, period: fmt.Sprintf("%dQ%d", p.Catalog.Year, q)})
+	}
+	return p, ks, nil
 }

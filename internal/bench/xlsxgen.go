@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
-
-	"plantrack/plan"
 )
 
 // WriteSubmissionsXLSX writes a workbook of rows submissions to path, the big-workbook
@@ -23,29 +21,14 @@ import (
 // shared-string table. The same arguments give the same bytes (fixed document
 // properties).
 func WriteSubmissionsXLSX(path string, rows, keys int) error {
-	p, err := plan.Builtin()
+	p, ks, err := submissionKeys(keys)
 	if err != nil {
-		return err
-	}
-	as := p.Assignments
-	if keys < 1 || keys > 4*len(as) {
-		return fmt.Errorf("submissions XLSX: %d keys: want 1 to %d (4 quarters × %d assignments)", keys, 4*len(as), len(as))
+		return fmt.Errorf("submissions XLSX: %w", err)
 	}
 	if rows < 0 || rows > 1<<20-1 {
 		return fmt.Errorf("submissions XLSX: %d rows: a sheet holds 1 to %d", rows, 1<<20-1)
 	}
 	year := p.Catalog.Year
-	type key struct {
-		unit, period  string
-		task, quarter int
-	}
-	picked := (keys + 3) / 4
-	ks := make([]key, 0, keys)
-	for k := range keys {
-		a := as[(k/4)*len(as)/picked]
-		q := 1 + k%4
-		ks = append(ks, key{unit: a.Unit, task: a.Task, quarter: q, period: fmt.Sprintf("%dQ%d", year, q)})
-	}
 
 	f := excelize.NewFile()
 	defer f.Close()
