@@ -13,9 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"plantrack/internal/bench"
-	"plantrack/plan"
-	"plantrack/sample"
 	"plantrack/store"
 	"plantrack/transform"
 )
@@ -143,31 +140,7 @@ func timedCPU(b *testing.B, args ...string) (wall, cpu time.Duration, maxRSS int
 // exportBenchDB makes the database db of the Liaocheng year at k cities, as BenchmarkScale
 // does, and says how many reports it holds.
 func exportBenchDB(b *testing.B, dir, db string, k int) {
-	builtin, err := plan.Builtin()
-	if err != nil {
-		b.Fatal(err)
-	}
-	units := filepath.Join(dir, "units.csv")
-	if err := os.WriteFile(units, bench.ScaledUnits(builtin.Registry, k), 0o644); err != nil {
-		b.Fatal(err)
-	}
-	read := func(p string) []byte {
-		data, err := os.ReadFile(filepath.Join("..", "data", p))
-		if err != nil {
-			b.Fatal(err)
-		}
-		return data
-	}
-	scaled := plan.Resolve(plan.Source{Name: "plan", Data: read("plan/liaocheng-2021.txt")}, plan.Source{Name: units, Data: must(os.ReadFile(units))},
-		plan.Source{Name: "groups", Data: read("groups.csv")}, plan.Source{Name: "related", Data: read("plan/liaocheng-2021.related.csv")})
-	if scaled.Problems.Errors() > 0 {
-		b.Fatal(scaled.Problems)
-	}
-	data := filepath.Join(dir, "data")
-	man, err := bench.GenerateScaled(data, scaled, k, 1, sample.Options{Seed: sample.DefaultSeed})
-	if err != nil {
-		b.Fatal(err)
-	}
+	_, units, data, man := scaledYear(b, dir, k, 1)
 	timed(b, "ingest", "--no-build", "--db", db, "--units", units, data)
 	timed(b, "build", "--db", db)
 	os.RemoveAll(data)

@@ -144,31 +144,7 @@ func measureScale(b *testing.B, k, rounds int) scaleRow {
 		}
 		defer os.RemoveAll(dir)
 	}
-	builtin, err := plan.Builtin()
-	if err != nil {
-		b.Fatal(err)
-	}
-	units := filepath.Join(dir, "units.csv")
-	if err := os.WriteFile(units, bench.ScaledUnits(builtin.Registry, k), 0o644); err != nil {
-		b.Fatal(err)
-	}
-	read := func(p string) []byte {
-		data, err := os.ReadFile(filepath.Join("..", "data", p))
-		if err != nil {
-			b.Fatal(err)
-		}
-		return data
-	}
-	scaled := plan.Resolve(plan.Source{Name: "plan", Data: read("plan/liaocheng-2021.txt")}, plan.Source{Name: units, Data: must(os.ReadFile(units))},
-		plan.Source{Name: "groups", Data: read("groups.csv")}, plan.Source{Name: "related", Data: read("plan/liaocheng-2021.related.csv")})
-	if scaled.Problems.Errors() > 0 {
-		b.Fatal(scaled.Problems)
-	}
-	data := filepath.Join(dir, "data")
-	man, err := bench.GenerateScaled(data, scaled, k, rounds, sample.Options{Seed: sample.DefaultSeed})
-	if err != nil {
-		b.Fatal(err)
-	}
+	scaled, units, data, man := scaledYear(b, dir, k, rounds)
 	db := filepath.Join(dir, "plantrack.duckdb")
 	b.ResetTimer()
 	r := scaleRow{scale: k, rounds: rounds, files: man.Files, rows: man.Rows, units: len(scaled.Registry.Units)}
@@ -336,4 +312,37 @@ func costChart(png string, rows []scaleRow) error {
 		}
 	}
 	return bench.CostChart(context.Background(), png, "plantrack：各步骤耗时随规模增长（2 核）", "秒", sizes, series)
+}
+
+// scaledYear writes the Liaocheng year at k cities into dir, as the scale benchmarks
+// read it: the scaled unit registry (units.csv) and the submissions of every city, each
+// copy reporting rounds times a quarter (data/); and the plan resolved against them.
+func scaledYear(b *testing.B, dir string, k, rounds int) (scaled *plan.Bundle, units, data string, man bench.ScaleManifest) {
+	b.Helper()
+	builtin, err := plan.Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	units = filepath.Join(dir, "units.csv")
+	if err := os.WriteFile(units, bench.ScaledUnits(builtin.Registry, k), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	read := func(p string) []byte {
+		data, err := os.ReadFile(filepath.Join("..", "data", p))
+		if err != nil {
+			b.Fatal(err)
+		}
+		return data
+	}
+	scaled = plan.Resolve(plan.Source{Name: "plan", Data: read("plan/liaocheng-2021.txt")}, plan.Source{Name: units, Data: must(os.ReadFile(units))},
+		plan.Source{Name: "groups", Data: read("groups.csv")}, plan.Source{Name: "related", Data: read("plan/liaocheng-2021.related.csv")})
+	if scaled.Problems.Errors() > 0 {
+		b.Fatal(scaled.Problems)
+	}
+	data = filepath.Join(dir, "data")
+	man, err = bench.GenerateScaled(data, scaled, k, rounds, sample.Options{Seed: sample.DefaultSeed})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return scaled, units, data, man
 }
