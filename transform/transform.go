@@ -44,6 +44,7 @@ func Models() ([]Model, error) {
 // execer is a database or a transaction.
 type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // Apply (re)creates every view and macro, and rebuilds the stored models (the ranked
@@ -59,6 +60,38 @@ func Apply(ctx context.Context, db execer) error {
 	for _, m := range ms {
 		if _, err := db.ExecContext(ctx, m.SQL); err != nil {
 			return fmt.Errorf("model %s: %w", m.Name, err)
+		}
+	}
+	return pinLatest(ctx, db, ms)
+}
+
+// atLatestRE finds the views that are a table macro at the latest period.
+var atLatestRE = regexp.MustCompile(`(?m)^CREATE OR REPLACE VIEW (\w+) AS SELECT \* FROM (\w+_at)\(latest_period\(\)\);$`)
+
+// pinLatest writes the period latest_period() gives now into the views at the latest
+// period (chase_list is chase_list_at('2021Q4')). A period written out lets DuckDB read
+// only that quarter's rows; asked through latest_period(), a subquery, it reads every
+// quarter's and keeps one (a province's chase list: 4.5 s against 1.1 s). The answer is
+// the same while the stored models are fresh: the latest period changes only with
+// submissions or the plans, and then every metric view refuses until the next build,
+// which pins them again. With no period yet (no plan, no report) they stay as written.
+func pinLatest(ctx context.Context, db execer, ms []Model) error {
+	var latest sql.NullString
+	if err := db.QueryRowContext(ctx, "SELECT latest_period()::VARCHAR").Scan(&latest); err != nil {
+		return fmt.Errorf("latest period: %w", err)
+	}
+	if !latest.Valid {
+		return nil
+	}
+	p := plan.Period(latest.String)
+	if !p.Valid() { // a period is 2021Q4, so it is safe to write into SQL
+		return fmt.Errorf("latest period %q", latest.String)
+	}
+	for _, m := range ms {
+		for _, v := range atLatestRE.FindAllStringSubmatch(m.SQL, -1) {
+			if _, err := db.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE VIEW %s AS SELECT * FROM %s('%s')", v[1], v[2], p)); err != nil {
+				return fmt.Errorf("model %s: view %s at %s: %w", m.Name, v[1], p, err)
+			}
 		}
 	}
 	return nil

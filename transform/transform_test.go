@@ -2,6 +2,7 @@ package transform
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -290,5 +291,167 @@ func TestStoredModelsRefuseStaleRows(t *testing.T) {
 	fmt.Sscan(after[0], &a)
 	if a != b+1 {
 		t.Errorf("completed after rebuild: %d, before the new report %d", a, b)
+	}
+}
+
+// The rank of each report among those for its (unit, task, period): the latest 填报日期
+// first, no date last; on one day the later batch, then the later file (by name), the
+// later row, the later sheet. reports_latest holds version 1, and first_on_time says
+// whether the earliest was on time.
+func TestReportVersions(t *testing.T) {
+	db := fixtureDB(t)
+	if _, err := db.Exec(`DELETE FROM submissions WHERE unit_id = 'a' AND task_no = 1 AND period = '2021Q1'`); err != nil {
+		t.Fatal(err)
+	}
+	insert := func(rows string) {
+		t.Helper()
+		if _, err := db.Exec(`INSERT INTO submissions
+			SELECT 'a', '甲县', 1, '2021Q1', 'in_progress', 50, NULL, name, NULL, day::DATE, [], batch, file, sheet, row, 'x'
+			FROM (VALUES ` + rows + `) v(name, day, batch, file, sheet, row)`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// In the order they are stored; the names say the rank they should get.
+	insert(`('A4', '2021-04-05', 1, 'b.csv', '', 3), ('G9', NULL, 3, 'y.csv', '', 1), ('D6', '2021-04-05', 1, 'a.xlsx', '表2', 7),
+		('F1', '2021-04-10', 1, 'z.csv', '', 1), ('I7', '2021-04-05', 1, 'a.xlsx', '表1', 7), ('H8', '2021-03-01', 1, 'c.csv', '', 2),
+		('C5', '2021-04-05', 1, 'a.xlsx', '表1', 9), ('B3', '2021-04-05', 1, 'b.csv', '', 7), ('E2', '2021-04-05', 2, 'a.csv', '', 1)`)
+	if err := Apply(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	const key = `unit_id = 'a' AND task_no = 1 AND period = '2021Q1'`
+	if diff := cmp.Diff([]string{"F1|1", "E2|2", "B3|3", "A4|4", "C5|5", "D6|6", "I7|7", "H8|8", "G9|9"},
+		rows(t, db, `SELECT notes, version FROM reports WHERE `+key+` ORDER BY version`)); diff != "" {
+		t.Errorf("versions (-want +got):\n%s", diff)
+	}
+	// The earliest has no date: the first report was not on time.
+	if diff := cmp.Diff([]string{"F1|false"}, rows(t, db, `SELECT notes, first_on_time FROM reports_latest WHERE `+key)); diff != "" {
+		t.Errorf("reports_latest (-want +got):\n%s", diff)
+	}
+	// Without it, the earliest is 2021-03-01, before the quarter's due day.
+	if _, err := db.Exec(`DELETE FROM submissions WHERE notes = 'G9'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := Apply(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"F1|true"}, rows(t, db, `SELECT notes, first_on_time FROM reports_latest WHERE `+key)); diff != "" {
+		t.Errorf("reports_latest without the undated report (-want +got):\n%s", diff)
+	}
+	// Every report of the fixture is ranked once per key, and the one that stands is in
+	// reports_latest with the same columns.
+	if diff := cmp.Diff([]string{"0|0"}, rows(t, db, `SELECT
+		(SELECT count(*) FROM (SELECT unit_id, task_no, period FROM reports GROUP BY ALL HAVING max(version) <> count(*) OR min(version) <> 1)),
+		(SELECT count(*) FROM (SELECT * EXCLUDE (version) FROM reports WHERE version = 1 EXCEPT ALL SELECT * EXCLUDE (first_on_time) FROM reports_latest))`)); diff != "" {
+		t.Errorf("versions per key, version 1 against reports_latest (-want +got):\n%s", diff)
+	}
+}
+
+// reports pairs each submission with its stored rank by position: a submissions table
+// whose rows moved since the build (the same count, the same last batch, so models_fresh
+// sees nothing) is refused, not paired wrongly.
+func TestReportsRefuseMovedRows(t *testing.T) {
+	db := fixtureDB(t)
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM reports`).Scan(&n); err != nil || n == 0 {
+		t.Fatalf("reports before: %d, %v", n, err)
+	}
+	// The first row taken out and put back: it is now the last.
+	if _, err := db.Exec(`CREATE TEMP TABLE moved AS SELECT * FROM submissions LIMIT 1;
+		DELETE FROM submissions WHERE rowid = (SELECT min(rowid) FROM submissions);
+		INSERT INTO submissions SELECT * FROM moved`); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"SELECT count(*) FROM reports", "SELECT count(*) FROM reports WHERE version = 1"} {
+		if err := db.QueryRow(q).Scan(&n); err == nil || !strings.Contains(err.Error(), "run plantrack build") {
+			t.Errorf("%s after rows moved: %d, %v", q, n, err)
+		}
+	}
+	if err := Apply(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(`SELECT count(*) FROM reports`).Scan(&n); err != nil {
+		t.Errorf("reports after the rebuild: %v", err)
+	}
+}
+
+// reports streams: no join or cross product of its plan holds the positional scan of
+// submissions on its build side (DuckDB guesses that scan has no rows and would otherwise
+// hold every report in memory; see 030_reports.sql).
+func TestReportsStream(t *testing.T) {
+	db := fixtureDB(t)
+	var plan string
+	if err := db.QueryRow(`EXPLAIN (FORMAT json) SELECT * FROM reports`).Scan(new(string), &plan); err != nil {
+		t.Fatal(err)
+	}
+	type node struct {
+		Name     string `json:"name"`
+		Children []node `json:"children"`
+	}
+	var roots []node
+	if err := json.Unmarshal([]byte(plan), &roots); err != nil {
+		t.Fatalf("%v: %s", err, plan)
+	}
+	var has func(n node, name string) bool
+	has = func(n node, name string) bool {
+		if n.Name == name {
+			return true
+		}
+		for _, c := range n.Children {
+			if has(c, name) {
+				return true
+			}
+		}
+		return false
+	}
+	var walk func(n node)
+	seen := false
+	walk = func(n node) {
+		if n.Name == "POSITIONAL_SCAN" {
+			seen = true
+		}
+		if len(n.Children) == 2 && has(n.Children[1], "POSITIONAL_SCAN") {
+			t.Errorf("%s builds on the positional scan:\n%s", n.Name, plan)
+		}
+		for _, c := range n.Children {
+			walk(c)
+		}
+	}
+	for _, r := range roots {
+		walk(r)
+	}
+	if !seen {
+		t.Errorf("no POSITIONAL_SCAN in the plan of reports:\n%s", plan)
+	}
+}
+
+// The views at the latest period are pinned to it when the build ends, and move with it.
+func TestViewsPinnedToLatest(t *testing.T) {
+	db := fixtureDB(t)
+	views := func() []string {
+		return rows(t, db, `SELECT view_name || ' ' || regexp_extract(sql, 'FROM (\w+\(''\d{4}Q\d''\))', 1) FROM duckdb_views()
+			WHERE view_name IN ('chase_list', 'assignment_status', 'year_over_year') ORDER BY 1`)
+	}
+	if diff := cmp.Diff([]string{"assignment_status assignment_status_at('2021Q4')", "chase_list chase_list_at('2021Q4')",
+		"year_over_year year_over_year_at('2021Q4')"}, views()); diff != "" {
+		t.Errorf("views after the build (-want +got):\n%s", diff)
+	}
+	// The same rows as the macro at the latest period.
+	if diff := cmp.Diff(rows(t, db, `SELECT * FROM chase_list_at(latest_period())`), rows(t, db, `SELECT * FROM chase_list`)); diff != "" {
+		t.Errorf("chase_list against chase_list_at(latest_period()) (-macro +view):\n%s", diff)
+	}
+	// Reports only for 2021Q2 and before: the views follow once rebuilt.
+	if _, err := db.Exec(`DELETE FROM submissions WHERE period > '2021Q2'`); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM chase_list`).Scan(&n); err == nil || !strings.Contains(err.Error(), "run plantrack build") {
+		t.Errorf("chase_list before the rebuild: %d, %v", n, err)
+	}
+	if err := Apply(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"assignment_status assignment_status_at('2021Q2')", "chase_list chase_list_at('2021Q2')",
+		"year_over_year year_over_year_at('2021Q2')"}, views()); diff != "" {
+		t.Errorf("views after the rebuild (-want +got):\n%s", diff)
 	}
 }

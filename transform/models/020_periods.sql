@@ -10,6 +10,7 @@ SELECT (p.year || 'Q' || q)::period                       AS period,
 FROM plans p, range(1, 5) t(q);
 
 -- The period reports are read at by default: the latest any report names, else the
--- plan year's first quarter.
+-- plan year's first quarter. The views at the latest period (chase_list, …) are written
+-- here with it, and pinned to the period it gives when the build ends (transform.Apply).
 CREATE OR REPLACE MACRO latest_period() AS (
     SELECT coalesce((SELECT max(period) FROM submissions), (SELECT min(period) FROM periods)));

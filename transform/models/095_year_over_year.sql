@@ -14,14 +14,19 @@ CREATE OR REPLACE MACRO prior_period(p) AS (
     WHERE a.period = p::period);
 
 CREATE OR REPLACE MACRO year_over_year_at(p) AS TABLE
-WITH city AS (
+-- Each relation below is computed once (MATERIALIZED): a province's reporting rates take a
+-- second, and every figure of both quarters reads them. reporting_rate_at(p) holds every
+-- quarter up to P, the one a year before included.
+WITH rates AS MATERIALIZED (
+    SELECT * FROM reporting_rate_at(p) WHERE period = p::period OR period = prior_period(p)
+), city AS (
     SELECT 'completion_rate' AS metric,
            (SELECT count(*) FILTER (WHERE completed) / count(*) FROM assignment_history WHERE at_period = p::period) AS current,
            (SELECT count(*) FILTER (WHERE completed) / nullif(count(*), 0) FROM assignment_history WHERE at_period = prior_period(p)) AS previous
     UNION ALL
     SELECT 'on_time_rate',
-           (SELECT sum(on_time_reports) / sum(expected_reports) FROM reporting_rate_at(p) WHERE period = p::period),
-           (SELECT sum(on_time_reports) / nullif(sum(expected_reports), 0) FROM reporting_rate_at(prior_period(p)) WHERE period = prior_period(p))
+           (SELECT sum(on_time_reports) / sum(expected_reports) FROM rates WHERE period = p::period),
+           (SELECT sum(on_time_reports) / nullif(sum(expected_reports), 0) FROM rates WHERE period = prior_period(p))
 ), sections_now AS (
     SELECT section_no, section_title, completion_rate FROM completion_by_section_at(p)
 ), sections_before AS (
@@ -32,14 +37,14 @@ WITH city AS (
     JOIN assignment_history h ON h.at_period = prior_period(p) AND h.plan_year = c.plan_year - 1 AND h.task_no = c.prev_task_no
     WHERE t.plan_year = (SELECT plan_year FROM periods WHERE period = p::period)
     GROUP BY t.section_no
-), counties_now AS (
+), counties_now AS MATERIALIZED (
     SELECT unit_id, unit_name, rank, completion_rate FROM county_ranking_at(p)
-), counties_before AS (
+), counties_before AS MATERIALIZED (
     SELECT unit_id, rank, completion_rate FROM county_ranking_at(prior_period(p))
 ), departments AS (
     SELECT n.unit_id, n.unit_name, n.sort_order, n.reporting_rate AS current, b.reporting_rate AS previous
-    FROM (SELECT * FROM reporting_rate_at(p) WHERE period = p::period AND unit_kind = 'department') n
-    LEFT JOIN (SELECT * FROM reporting_rate_at(prior_period(p)) WHERE period = prior_period(p)) b USING (unit_id)
+    FROM (SELECT * FROM rates WHERE period = p::period AND unit_kind = 'department') n
+    LEFT JOIN (SELECT * FROM rates WHERE period = prior_period(p)) b USING (unit_id)
 ), figures AS (
     SELECT 'city' AS scope, '' AS key, '全市' AS name, metric, current, previous, 0 AS sort_order FROM city
     UNION ALL
