@@ -175,6 +175,20 @@ func Load(ctx context.Context, db *sql.DB, period, buildDate string) (*Data, err
 	}
 	d.BuildDate = buildDate
 
+	// The year-over-year figures first, while little else is held: a province's take most
+	// of DuckDB's memory for a moment.
+	d.YoY = map[string]YoY{}
+	q.each(fmt.Sprintf(`SELECT scope, key, metric, current, previous, coalesce(prior_period::VARCHAR, '') FROM %s`, at("year_over_year")), func(s scanner) error {
+		var scope, key, metric string
+		var v YoY
+		var prev sql.NullFloat64
+		err := s.Scan(&scope, &key, &metric, &v.Current, &prev, &d.PriorPeriod)
+		if prev.Valid {
+			v.Previous, v.Known = prev.Float64, true
+		}
+		d.YoY[yoyKey(scope, key, metric)] = v
+		return err
+	})
 	o := &d.Overall
 	q.row(fmt.Sprintf(`SELECT count(*), count(*) FILTER (WHERE completed), coalesce(avg(progress_pct), 0),
 		count(*) FILTER (WHERE reported_in_period) FROM %s`, at("assignment_status")), &o.Assigned, &o.Completed, &o.AvgProgress, &o.Reported)
@@ -312,18 +326,6 @@ func Load(ctx context.Context, db *sql.DB, period, buildDate string) (*Data, err
 	var kinds any
 	q.row(`SELECT compared_kinds()`, &kinds)
 	d.ComparedKinds = strs(kinds)
-	d.YoY = map[string]YoY{}
-	q.each(fmt.Sprintf(`SELECT scope, key, metric, current, previous, coalesce(prior_period::VARCHAR, '') FROM %s`, at("year_over_year")), func(s scanner) error {
-		var scope, key, metric string
-		var v YoY
-		var prev sql.NullFloat64
-		err := s.Scan(&scope, &key, &metric, &v.Current, &prev, &d.PriorPeriod)
-		if prev.Valid {
-			v.Previous, v.Known = prev.Float64, true
-		}
-		d.YoY[yoyKey(scope, key, metric)] = v
-		return err
-	})
 	editions := map[string][]Figure{}
 	var names []string
 	q.each(`SELECT e.name, f.view, f.key, f.metric, f.value FROM editions e JOIN edition_figures f ON f.edition = e.name
