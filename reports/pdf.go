@@ -139,10 +139,10 @@ func open(tab context.Context, path, fragment string, timeout time.Duration) err
 
 // pdfTabs is how many tabs of one browser print at once: one a core, at least two (while
 // one tab waits on the browser, the other draws) and at most eight. Printing is bound by
-// the CPU: Chromium lays each page out and draws it into the PDF, and every print takes
-// about 0.1 s of CPU for each CJK font face the page uses. On the project's 2-core machine (2026-12-01, the sample
-// year's 49 pages, other work running beside it) two tabs and three took the same time
-// (28.8 s and 29.1 s, the mean of four runs each), one tab 37–44 s.
+// the CPU: Chromium lays the pages out and draws them into the PDF, and every PDF costs a
+// fixed share besides (see bundle.go). On the project's 2-core machine (2026-12-01, the
+// sample year's 49 pages one PDF each, other work running beside it) two tabs and three
+// took the same time (28.8 s and 29.1 s, the mean of four runs each), one tab 37–44 s.
 var pdfTabs = max(2, min(runtime.NumCPU(), 8))
 
 // pdfPageTimeout bounds the loading and drawing of one page.
@@ -151,10 +151,11 @@ var pdfPageTimeout = 30 * time.Second
 // PrintPDF prints each HTML page in out to out/pdf/NAME.pdf, A4, backgrounds and charts
 // as drawn on screen. One browser prints with a pool of pdfTabs tabs. The charts are
 // drawn first, many pages' on one sheet (see print.go), and each page is printed from a
-// copy in which its charts are those pictures; pages without charts print as they are,
-// first, while the sheets draw. It returns the files written, in the order of pages. The
-// first page that fails stops the rest and is named in the error; when ctx ends,
-// PrintPDF stops and returns an error that wraps ctx.Err().
+// copy in which its charts are those pictures and no script is left; pages of one folder
+// and kind print together as one document, cut into a PDF a page (see bundle.go). It
+// returns the files written, in the order of pages. The first page that fails stops the
+// rest and is named in the error; when ctx ends, PrintPDF stops and returns an error
+// that wraps ctx.Err().
 func PrintPDF(ctx context.Context, out string, pages []Page) ([]string, error) {
 	var names []string
 	for _, p := range pages {
@@ -180,26 +181,29 @@ func PrintPDF(ctx context.Context, out string, pages []Page) ([]string, error) {
 	}
 	defer b.Close()
 
-	// The jobs, in the order tabs take them: the pages without charts, then each sheet
-	// followed by its pages. A tab that takes a page whose sheet is still drawing waits
-	// for it; the sheet was taken before, so some tab is drawing it.
-	type job struct {
-		sheet *chartSheet
-		page  int // index in todo, when sheet is nil
-	}
-	var jobs []job
-	for i, p := range todo {
+	// The pages without charts are ready to print as they are, without their scripts.
+	for _, p := range todo {
 		if p.sheet == nil {
-			jobs = append(jobs, job{page: i})
-		}
-	}
-	for _, s := range sheets {
-		jobs = append(jobs, job{sheet: s})
-		for i, p := range todo {
-			if p.sheet == s {
-				jobs = append(jobs, job{page: i})
+			if err := p.writePictured(out, dir, nil); err != nil {
+				return nil, fmt.Errorf("print %s: %w", p.name, err)
 			}
 		}
+	}
+	bundles := bundlesOf(todo)
+
+	// The jobs, in the order tabs take them: each sheet, then each bundle. A tab that
+	// takes a bundle whose pages' sheets are still drawing waits for them; they were
+	// taken before, so some tab is drawing them.
+	type job struct {
+		sheet  *chartSheet
+		bundle int // index in bundles, when sheet is nil
+	}
+	var jobs []job
+	for _, s := range sheets {
+		jobs = append(jobs, job{sheet: s})
+	}
+	for i := range bundles {
+		jobs = append(jobs, job{bundle: i})
 	}
 
 	// stop ends the pool: the first failure, or ctx ending, cuts short every job in
@@ -209,7 +213,7 @@ func PrintPDF(ctx context.Context, out string, pages []Page) ([]string, error) {
 	var (
 		mu       sync.Mutex
 		firstErr error
-		files    = make([]string, len(todo))
+		files    = make([][]string, len(bundles))
 		next     = 0 // the index of the next job
 	)
 	take := func() (job, bool) {
@@ -257,26 +261,31 @@ func PrintPDF(ctx context.Context, out string, pages []Page) ([]string, error) {
 					}
 					continue
 				}
-				p := todo[j.page]
-				path := filepath.Join(out, p.name)
-				if s := p.sheet; s != nil {
-					select {
-					case <-s.done:
-					case <-pool.Done():
-						return
+				bd := bundles[j.bundle]
+				for _, p := range bd.pages {
+					if s := p.sheet; s != nil {
+						select {
+						case <-s.done:
+						case <-pool.Done():
+							return
+						}
+						if s.err != nil {
+							return
+						}
 					}
-					if s.err != nil {
-						return
-					}
-					path = filepath.Join(dir, "pages", p.name)
 				}
-				name := filepath.Join(out, "pdf", strings.TrimSuffix(p.name, ".html")+".pdf")
-				if err := run(pool, tab, func(run context.Context) error { return printPage(run, path, name) }); err != nil {
-					fail(fmt.Errorf("print %s: %w", p.name, err))
+				var names []string
+				err := run(pool, tab, func(run context.Context) error {
+					var err error
+					names, err = bd.print(run, out, dir)
+					return err
+				})
+				if err != nil {
+					fail(err)
 					return
 				}
 				mu.Lock()
-				files[j.page] = name
+				files[j.bundle] = names
 				mu.Unlock()
 			}
 		})
@@ -284,9 +293,7 @@ func PrintPDF(ctx context.Context, out string, pages []Page) ([]string, error) {
 	wg.Wait()
 	var done []string
 	for _, f := range files {
-		if f != "" {
-			done = append(done, f)
-		}
+		done = append(done, f...)
 	}
 	if err := ctx.Err(); err != nil { // cancelled: say so, whatever a tab saw first
 		return done, fmt.Errorf("print: %w", err)
@@ -302,12 +309,9 @@ func run(pool, tab context.Context, f func(context.Context) error) error {
 	return f(ctx)
 }
 
-// printPage opens the page at path for printing, prints it and writes the PDF to name.
+// printPage prints the page at path alone and writes the PDF to name.
 func printPage(tab context.Context, path, name string) error {
-	if err := open(tab, path, printFragment, pdfPageTimeout); err != nil {
-		return err
-	}
-	pdf, err := chromedp.Run(tab, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFPrintBackground(), chromedp.PDFMargin(pdfMargin)))
+	pdf, err := printDoc(tab, path, false)
 	if err != nil {
 		return err
 	}

@@ -5,11 +5,14 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"plantrack/internal/testkit"
 )
 
 // These tests need Debian's chromium (CI installs it, see .ci/run).
@@ -161,5 +164,64 @@ func TestPrintPDFStopsWhenCancelled(t *testing.T) {
 	}
 	if len(r.files) == 0 || len(r.files) >= html || !strings.HasSuffix(r.files[0], "index.pdf") {
 		t.Errorf("files %v: want index.pdf and not every page", r.files)
+	}
+}
+
+// The unit pages print as one document, cut into a PDF a page where the outline says each
+// page's <h1> begins: each unit's PDF holds its own page, every sheet of it, and no other
+// unit's. A page without a heading leaves the outline short, and the bundle's pages print
+// one by one, each PDF still its page alone.
+func TestPrintBundlesCutAtHeadings(t *testing.T) {
+	h1 := regexp.MustCompile(`<h1>([^<]*)</h1>`)
+	for _, c := range []struct {
+		name     string
+		noH1     string // a unit page whose <h1> is taken out
+		producer string // of the units' PDFs: pdfcpu cut them, or Chromium printed each
+	}{
+		{"cut", "", "pdfcpu"},
+		{"one by one", "units/b.html", "Skia/PDF"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out, pages := renderFixture(t)
+			titles := map[string]string{}
+			for _, p := range pages {
+				if !strings.HasPrefix(p.Name, "units/") {
+					continue
+				}
+				b, err := os.ReadFile(filepath.Join(out, p.Name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				m := h1.FindSubmatch(b)
+				if m == nil {
+					t.Fatalf("%s has no <h1>", p.Name)
+				}
+				titles[p.Name] = string(m[1])
+			}
+			if len(titles) < 3 {
+				t.Fatalf("%d unit pages: too few to bundle", len(titles))
+			}
+			if c.noH1 != "" {
+				edit(t, out, c.noH1, "<h1>"+titles[c.noH1]+"</h1>", "<p>"+titles[c.noH1]+"</p>")
+			}
+			if _, err := PrintPDF(context.Background(), out, pages); err != nil {
+				t.Fatal(err)
+			}
+			for page, title := range titles {
+				pdf := filepath.Join(out, "pdf", strings.TrimSuffix(page, ".html")+".pdf")
+				if info := testkit.Poppler(t, "pdfinfo", pdf); !strings.Contains(info, "Producer:        "+c.producer) {
+					t.Errorf("%s: not made by %s:\n%s", pdf, c.producer, info)
+				}
+				text := testkit.Poppler(t, "pdftotext", pdf, "-")
+				if !strings.Contains(text, title) {
+					t.Errorf("%s lacks its title %q:\n%s", pdf, title, text)
+				}
+				for other, o := range titles {
+					if other != page && strings.Contains(text, o) {
+						t.Errorf("%s holds %s's title %q", pdf, other, o)
+					}
+				}
+			}
+		})
 	}
 }

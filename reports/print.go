@@ -20,7 +20,8 @@ import (
 // load of the scripts), read back as PNG, and each page is printed from a copy of it in
 // which every chart is that picture and no script is left. Measured on the sample year's
 // 49 pages (2026-12-01, CPU time of Chromium and plantrack together): 50 s before; the
-// pages without their scripts, 31 s.
+// pages without their scripts, 31 s; printed together in bundles (bundle.go), 20–22 s
+// (33–35 s the same hour without).
 
 // sheetCharts is about how many charts one sheet draws: enough to pay for one compile
 // of the scripts many times over, few enough that a province's thousands of unit pages
