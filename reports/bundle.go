@@ -232,4 +232,3 @@ func printDoc(tab context.Context, path string, outline bool) ([]byte, error) {
 	}
 	return chromedp.Run(tab, chromedp.PrintToPDF(opts...))
 }
-
