@@ -352,3 +352,26 @@ func TestRenderFixture(t *testing.T) {
 		}
 	}
 }
+
+// clip keeps the first n characters (not bytes) and marks a cut with …
+func TestClip(t *testing.T) {
+	clip := funcs(nil, nil)["clip"].(func(string, int) string)
+	for _, c := range []struct {
+		name, s string
+		n       int
+		want    string
+	}{
+		{"shorter", "推进依法行政", 10, "推进依法行政"},
+		{"exactly n", "推进依法行政", 6, "推进依法行政"},
+		{"one over", "推进依法行政。", 6, "推进依法行政…"},
+		{"mixed widths", "A类事项2次以上", 4, "A类事项…"},
+		{"empty", "", 3, ""},
+		{"zero", "任务", 0, "…"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := clip(c.s, c.n); got != c.want {
+				t.Errorf("clip(%q, %d) = %q, want %q", c.s, c.n, got, c.want)
+			}
+		})
+	}
+}
