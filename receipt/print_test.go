@@ -12,9 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"plantrack/ingest"
 	"plantrack/internal/testkit"
-	"plantrack/plan"
 	"plantrack/store"
 	"plantrack/transform"
 )
@@ -66,18 +64,7 @@ func TestReceiptPrints(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	db, err := store.Open(context.Background(), filepath.Join(dir, "t.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	sum, err := ingest.Ingest(context.Background(), db, plan.Only(p), []string{in}, ingest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := transform.Apply(context.Background(), db); err != nil {
-		t.Fatal(err)
-	}
+	db, sum := ingestBuilt(t, dir, p, in)
 	var ins []Input
 	for _, f := range sum.Files {
 		ins = append(ins, Input{Path: f.Path, SHA256: f.SHA256, Out: filepath.Join(dir, "r", Name(f.Path))})

@@ -65,18 +65,7 @@ func TestReceipts(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	db, err := store.Open(context.Background(), filepath.Join(dir, "t.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	sum, err := ingest.Ingest(context.Background(), db, plan.Only(p), []string{in}, ingest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := transform.Apply(context.Background(), db); err != nil {
-		t.Fatal(err)
-	}
+	db, sum := ingestBuilt(t, dir, p, in)
 	var ins []Input
 	for _, f := range sum.Files {
 		ins = append(ins, Input{Path: f.Path, SHA256: f.SHA256, Out: filepath.Join(dir, "r", Name(f.Path))})
@@ -195,4 +184,23 @@ func TestName(t *testing.T) {
 			t.Errorf("Name(%s) = %s", in, got)
 		}
 	}
+}
+
+// ingestBuilt ingests paths against the plan into a new database in dir and builds the
+// models, as plantrack ingest does; the database closes when the test ends.
+func ingestBuilt(t *testing.T, dir string, p *plan.Bundle, paths ...string) (*store.DB, *ingest.Summary) {
+	t.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(dir, "t.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	sum, err := ingest.Ingest(context.Background(), db, plan.Only(p), paths, ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := transform.Apply(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	return db, sum
 }

@@ -11,11 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"plantrack/ingest"
 	"plantrack/internal/testkit"
-	"plantrack/plan"
-	"plantrack/store"
-	"plantrack/transform"
 )
 
 // A table longer than a sheet goes on in sheets of its own, named after the first with their
@@ -44,18 +40,7 @@ func TestReceiptGoesOnInMoreSheets(t *testing.T) {
 	if err := os.WriteFile(in, []byte(csv.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	db, err := store.Open(context.Background(), filepath.Join(dir, "t.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	sum, err := ingest.Ingest(context.Background(), db, plan.Only(p), []string{in}, ingest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := transform.Apply(context.Background(), db); err != nil {
-		t.Fatal(err)
-	}
+	db, sum := ingestBuilt(t, dir, p, in)
 	out := filepath.Join(dir, "r", Name(in))
 	if err := Write(context.Background(), db.DB, []Input{{Path: in, SHA256: sum.Files[0].SHA256, Out: out}}, Options{}); err != nil {
 		t.Fatal(err)
