@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"plantrack/internal/testkit"
 	"slices"
 	"strings"
 	"testing"
@@ -61,34 +62,16 @@ func TestExportPartition(t *testing.T) {
 		t.Errorf("submissions read back: %q", same)
 	}
 	// Each run opens the database anew: the same bytes in every file, partitioned or not.
-	first := tree(t, pq)
+	first := testkit.ReadTree(t, pq)
 	run(t, "export", "--db", db, "--out", pq, "--partition")
-	if again := tree(t, pq); !maps.EqualFunc(first, again, bytes.Equal) || len(first) < 40 {
+	if again := testkit.ReadTree(t, pq); !maps.EqualFunc(first, again, bytes.Equal) || len(first) < 40 {
 		t.Errorf("export --partition is not byte-stable (%d files, then %d)", len(first), len(again))
 	}
 	plain := filepath.Join(t.TempDir(), "plain")
 	run(t, "export", "--db", db, "--out", plain)
-	first = tree(t, plain)
+	first = testkit.ReadTree(t, plain)
 	run(t, "export", "--db", db, "--out", plain)
-	if again := tree(t, plain); !maps.EqualFunc(first, again, bytes.Equal) || len(first) < 30 {
+	if again := testkit.ReadTree(t, plain); !maps.EqualFunc(first, again, bytes.Equal) || len(first) < 30 {
 		t.Errorf("export is not byte-stable (%d files, then %d)", len(first), len(again))
 	}
-}
-
-// tree reads every file under dir, by its path relative to dir.
-func tree(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		files[filepath.ToSlash(rel)], err = os.ReadFile(p)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
 }

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"plantrack/internal/testkit"
 	"slices"
 	"strings"
 	"testing"
@@ -225,7 +226,7 @@ func TestExportIsByteStable(t *testing.T) {
 		if after != threads {
 			t.Errorf("%s: threads %d after the export, %d before", what, after, threads)
 		}
-		files := readTree(t, dir)
+		files := testkit.ReadTree(t, dir)
 		if len(files) != len(names) {
 			t.Fatalf("%s: %d files", what, len(files))
 		}
@@ -334,7 +335,7 @@ func TestExportOutOfMemory(t *testing.T) {
 	if after != tempDir {
 		t.Errorf("temp_directory %q after the export, %q before", after, tempDir)
 	}
-	first := readTree(t, dir)
+	first := testkit.ReadTree(t, dir)
 	if err := db.Export(ctx, t.TempDir(), names, nil); err == nil || !strings.Contains(err.Error(), "opened anew") {
 		t.Errorf("a second export after spilling: %v", err)
 	}
@@ -352,7 +353,7 @@ func TestExportOutOfMemory(t *testing.T) {
 	if err := again.Export(ctx, dir, names, nil); err != nil {
 		t.Fatal(err)
 	}
-	if !equalTrees(first, readTree(t, dir)) {
+	if !equalTrees(first, testkit.ReadTree(t, dir)) {
 		t.Error("the database opened anew exports other bytes")
 	}
 	again.Exec(`SET memory_limit = '1GB'`)
@@ -563,24 +564,6 @@ func rowsOf(t *testing.T, db *DB, q string, args ...any) []string {
 		t.Fatal(err)
 	}
 	return out
-}
-
-// readTree reads every file under dir, by its path relative to dir.
-func readTree(t testing.TB, dir string) map[string][]byte {
-	t.Helper()
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		files[filepath.ToSlash(rel)], err = os.ReadFile(p)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
 }
 
 // equalTrees says whether two readTree results hold the same files with the same bytes.

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"plantrack/internal/testkit"
 	"plantrack/transform"
 )
 
@@ -76,7 +77,7 @@ func BenchmarkExportAgainstCopy(b *testing.B) {
 				measure(&parted, func(db *DB) error {
 					return db.ExportPartitioned(ctx, filepath.Join(out, "parted"), names, Partitioned, nil)
 				})
-				files := readTree(b, filepath.Join(out, "ours"))
+				files := testkit.ReadTree(b, filepath.Join(out, "ours"))
 				if first == nil {
 					first = files
 				} else if !equalTrees(first, files) {
