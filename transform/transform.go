@@ -52,49 +52,85 @@ type execer interface {
 // It changes no submitted data, so it may run any time; ingest runs it after each batch.
 // Each model commits on its own: the freshness mark (models_built) is cleared first and
 // written last, so a build cut short leaves the views refusing, not answering from a mix.
+//
+// The views at the latest period are pinned to it (chase_list is chase_list_at('2021Q4')):
+// a period written out lets DuckDB read only that quarter's rows; asked through
+// latest_period(), a subquery, it reads every quarter's and keeps one (a province's chase
+// list: 4.5 s against 1.1 s). The answer is the same while the stored models are fresh:
+// the latest period changes only with submissions or the plans, and then every metric view
+// refuses until the next build, which pins them again. The period is asked as soon as the
+// model that defines latest_period() has run, and the later models' views are written
+// pinned (binding each view once, not twice); with no period yet (no plan, no report)
+// they stay as written.
 func Apply(ctx context.Context, db execer) error {
 	ms, err := Models()
 	if err != nil {
 		return err
 	}
+	var latest plan.Period
+	var early []Model // models run before the period was known
 	for _, m := range ms {
-		if _, err := db.ExecContext(ctx, m.SQL); err != nil {
+		q := m.SQL
+		if latest != "" {
+			q = pinned(q, latest)
+		} else {
+			early = append(early, m)
+		}
+		if _, err := db.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("model %s: %w", m.Name, err)
 		}
+		if latest == "" && definesLatestRE.MatchString(m.SQL) {
+			if latest, err = latestPeriod(ctx, db); err != nil {
+				return err
+			}
+		}
 	}
-	return pinLatest(ctx, db, ms)
-}
-
-// atLatestRE finds the views that are a table macro at the latest period.
-var atLatestRE = regexp.MustCompile(`(?m)^CREATE OR REPLACE VIEW (\w+) AS SELECT \* FROM (\w+_at)\(latest_period\(\)\);$`)
-
-// pinLatest writes the period latest_period() gives now into the views at the latest
-// period (chase_list is chase_list_at('2021Q4')). A period written out lets DuckDB read
-// only that quarter's rows; asked through latest_period(), a subquery, it reads every
-// quarter's and keeps one (a province's chase list: 4.5 s against 1.1 s). The answer is
-// the same while the stored models are fresh: the latest period changes only with
-// submissions or the plans, and then every metric view refuses until the next build,
-// which pins them again. With no period yet (no plan, no report) they stay as written.
-func pinLatest(ctx context.Context, db execer, ms []Model) error {
-	var latest sql.NullString
-	if err := db.QueryRowContext(ctx, "SELECT latest_period()::VARCHAR").Scan(&latest); err != nil {
-		return fmt.Errorf("latest period: %w", err)
-	}
-	if !latest.Valid {
+	if latest == "" {
 		return nil
 	}
-	p := plan.Period(latest.String)
-	if !p.Valid() { // a period is 2021Q4, so it is safe to write into SQL
-		return fmt.Errorf("latest period %q", latest.String)
-	}
-	for _, m := range ms {
+	for _, m := range early {
 		for _, v := range atLatestRE.FindAllStringSubmatch(m.SQL, -1) {
-			if _, err := db.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE VIEW %s AS SELECT * FROM %s('%s')", v[1], v[2], p)); err != nil {
-				return fmt.Errorf("model %s: view %s at %s: %w", m.Name, v[1], p, err)
+			if _, err := db.ExecContext(ctx, pinnedView(v, latest)); err != nil {
+				return fmt.Errorf("model %s: view %s at %s: %w", m.Name, v[1], latest, err)
 			}
 		}
 	}
 	return nil
+}
+
+var (
+	// atLatestRE finds the views that are a table macro at the latest period.
+	atLatestRE = regexp.MustCompile(`(?m)^CREATE OR REPLACE VIEW (\w+) AS SELECT \* FROM (\w+_at)\(latest_period\(\)\);$`)
+	// definesLatestRE finds the model that defines latest_period().
+	definesLatestRE = regexp.MustCompile(`(?m)^CREATE OR REPLACE MACRO latest_period\(\)`)
+)
+
+// latestPeriod is what latest_period() gives now: "" with no period yet.
+func latestPeriod(ctx context.Context, db execer) (plan.Period, error) {
+	var latest sql.NullString
+	if err := db.QueryRowContext(ctx, "SELECT latest_period()::VARCHAR").Scan(&latest); err != nil {
+		return "", fmt.Errorf("latest period: %w", err)
+	}
+	if !latest.Valid {
+		return "", nil
+	}
+	p := plan.Period(latest.String)
+	if !p.Valid() { // a period is 2021Q4, so it is safe to write into SQL
+		return "", fmt.Errorf("latest period %q", latest.String)
+	}
+	return p, nil
+}
+
+// pinned is a model's SQL with its views at the latest period written at p.
+func pinned(q string, p plan.Period) string {
+	return atLatestRE.ReplaceAllStringFunc(q, func(stmt string) string {
+		return pinnedView(atLatestRE.FindStringSubmatch(stmt), p) + ";"
+	})
+}
+
+// pinnedView is the statement of a view matched by atLatestRE, at period p.
+func pinnedView(v []string, p plan.Period) string {
+	return fmt.Sprintf("CREATE OR REPLACE VIEW %s AS SELECT * FROM %s('%s')", v[1], v[2], p)
 }
 
 // Built reports whether the models were ever applied to the database (their macros and
