@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
 
 	"plantrack/data"
 	"plantrack/ingest"
@@ -96,9 +97,11 @@ func runDemo(ctx context.Context, e *env, opts demoOptions) error {
 		}
 	}
 	start := time.Now()
-	// The browser that draws the Word documents' charts starts while the rest is made.
-	browser := browserSoon(ctx)
+	var browser func() (*reports.Browser, error)
 	defer func() {
+		if browser == nil {
+			return
+		}
 		if b, err := browser(); err == nil {
 			b.Close()
 		}
@@ -142,6 +145,10 @@ func runDemo(ctx context.Context, e *env, opts demoOptions) error {
 		return err
 	}
 	stage("ingest and transform")
+	// The browser that draws the Word documents' charts starts while the review round
+	// and the pages are made (started at the beginning, it slowed the generator, which
+	// keeps both cores busy, by a second).
+	browser = browserSoon(ctx)
 	printRejections(e.stderr, sum.Rejections)
 	printSummary(e.stdout, sum, true, e.verbose)
 	if len(years.Plans) > 1 {
@@ -151,28 +158,24 @@ func runDemo(ctx context.Context, e *env, opts demoOptions) error {
 		stage("review")
 	}
 	// The receipts and the reports read the committed batch and write their own
-	// files: they are made together.
+	// files: they are made together, and the browser draws the Word documents' charts
+	// while the receipts are written, the first year is read and the edition published.
+	var bg errgroup.Group
+	defer bg.Wait() // on an early return, nothing outlives the database or the browser
 	ins := receiptInputs([]string{subDir}, sum, receiptDir)
-	receipts := make(chan error, 1)
-	go func() { receipts <- receipt.Write(ctx, db.DB, ins, receipt.Options{}) }()
+	bg.Go(func() error { return receipt.Write(ctx, db.DB, ins, receipt.Options{}) })
 	d, pages, err := reports.Render(ctx, db.DB, opts.out, reports.Options{})
+	if err != nil {
+		return err
+	}
 	stage("reports")
-	if rerr := <-receipts; rerr != nil {
-		return rerr
-	}
-	if err != nil {
+	var images map[string]reports.Image
+	bg.Go(func() error {
+		b, _ := browser() // nil when it did not start: wordCharts tries again and says why
+		drawn, err := wordCharts(ctx, e, b, d)
+		images = drawn
 		return err
-	}
-	stage("receipts")
-	fmt.Fprintf(e.stdout, "wrote %d receipts (回执) to %s\n", len(ins), receiptDir)
-	// The white paper, the briefing and the county 通报 in Word, from the same data.
-	b, _ := browser() // nil when it did not start: writeWord tries again and says why
-	docs, err := writeWord(ctx, e, b, d, opts.out)
-	if err != nil {
-		return err
-	}
-	stage("word documents")
-	fmt.Fprintf(e.stdout, "wrote %d Word documents (%s) to %s\n", len(docs), strings.Join(word.Files, ", "), opts.out)
+	})
 	// Both years' headline numbers, the later with its change since the year before.
 	shown := []*reports.Data{d}
 	if len(years.Plans) > 1 {
@@ -182,16 +185,34 @@ func runDemo(ctx context.Context, e *env, opts demoOptions) error {
 		}
 		shown = []*reports.Data{first, d}
 	}
+	stage("headline numbers")
+	// The year's white paper, published: its figures never move.
+	figures := 0
+	if len(years.Plans) > 1 {
+		if figures, err = publishData(ctx, db, d, demoEdition); err != nil {
+			return err
+		}
+		stage("publish")
+	}
+	if err := bg.Wait(); err != nil {
+		return err
+	}
+	stage("receipts and charts")
+	fmt.Fprintf(e.stdout, "wrote %d receipts (回执) to %s\n", len(ins), receiptDir)
+	// The white paper, the briefing and the county 通报 in Word, from the same data.
+	docs, err := word.Write(d, opts.out, word.Options{Charts: images})
+	if err != nil {
+		return err
+	}
+	stage("word documents")
+	fmt.Fprintf(e.stdout, "wrote %d Word documents (%s) to %s\n", len(docs), strings.Join(word.Files, ", "), opts.out)
 	for _, h := range shown {
 		if err := reports.WriteHeadline(e.stdout, h); err != nil {
 			return err
 		}
 	}
 	if len(years.Plans) > 1 {
-		// The year's white paper, published: its figures never move.
-		if err := publishEdition(ctx, e, db, plan.Period(d.Period), demoEdition, ""); err != nil {
-			return err
-		}
+		printPublished(e.stdout, d, demoEdition, figures)
 	}
 	fmt.Fprintf(e.stdout, "\ndatabase: %s (try: plantrack sql --db %s 'SELECT * FROM completion_by_unit')\n", dbPath, dbPath)
 	fmt.Fprintf(e.stdout, "reports: %d pages for %s\n", len(pages), d.Period)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"time"
@@ -77,13 +78,24 @@ func publishEdition(ctx context.Context, e *env, db *store.DB, p plan.Period, na
 	if err != nil {
 		return err
 	}
-	pages, err := reports.Frozen(d)
+	n, err := publishData(ctx, db, d, name)
 	if err != nil {
 		return err
 	}
+	printPublished(e.stdout, d, name, n)
+	return nil
+}
+
+// publishData publishes d, the pages of its period, as the edition name, and returns how
+// many figures it holds.
+func publishData(ctx context.Context, db *store.DB, d *reports.Data, name string) (int, error) {
+	pages, err := reports.Frozen(d)
+	if err != nil {
+		return 0, err
+	}
 	fp, batches, reviews, err := db.Fingerprint(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	published, err := time.Parse(time.DateOnly, d.BuildDate)
 	if err != nil {
@@ -93,14 +105,15 @@ func publishEdition(ctx context.Context, e *env, db *store.DB, p plan.Period, na
 	for _, f := range reports.Figures(d) {
 		figures = append(figures, store.EditionFigure{View: f.View, Key: f.Key, Metric: f.Metric, Value: f.Value})
 	}
-	err = db.Publish(ctx, store.Edition{Name: name, Period: string(p), PublishedOn: published, Fingerprint: fp,
+	err = db.Publish(ctx, store.Edition{Name: name, Period: d.Period, PublishedOn: published, Fingerprint: fp,
 		Batches: batches, Reviews: reviews, Pages: pages}, figures)
 	if errors.Is(err, store.ErrEditionExists) {
-		return usageErrorf("%v: choose another --name", err)
+		return 0, usageErrorf("%v: choose another --name", err)
 	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "published 《%s》: %s, %d figures, completion %s\n", name, p, len(figures), reports.Pct(d.Overall.Rate))
-	return nil
+	return len(figures), err
+}
+
+// printPublished says that d was published as the edition name with n figures.
+func printPublished(w io.Writer, d *reports.Data, name string, n int) {
+	fmt.Fprintf(w, "published 《%s》: %s, %d figures, completion %s\n", name, d.Period, n, reports.Pct(d.Overall.Rate))
 }

@@ -125,14 +125,25 @@ func runReport(ctx context.Context, e *env, opts reportOptions) error {
 // browser the documents are still written, their tables carrying every number, and a
 // warning says the charts are left out.
 func writeWord(ctx context.Context, e *env, b *reports.Browser, d *reports.Data, out string) ([]string, error) {
+	images, err := wordCharts(ctx, e, b, d)
+	if err != nil {
+		return nil, err
+	}
+	return word.Write(d, out, word.Options{Charts: images})
+}
+
+// wordCharts draws the charts of the Word documents with b (or a browser of its own when
+// nil); with no Chromium it says so and the documents carry none.
+func wordCharts(ctx context.Context, e *env, b *reports.Browser, d *reports.Data) (map[string]reports.Image, error) {
 	images, err := reports.ChartImages(ctx, b, d, word.ChartNames)
 	switch {
 	case errors.Is(err, reports.ErrNoChromium):
 		e.log.Warn("the Word documents carry no charts", "why", err)
+		return nil, nil
 	case err != nil:
 		return nil, fmt.Errorf("charts for the Word documents: %w", err)
 	}
-	return word.Write(d, out, word.Options{Charts: images})
+	return images, nil
 }
 
 // browserSoon starts headless Chromium in the background, so that starting it overlaps
