@@ -559,6 +559,15 @@ func packer(w io.Writer) *flate.Writer {
 	return fw
 }
 
+// pooledPacker is a packer that goes back to the pool when closed.
+type pooledPacker struct{ *flate.Writer }
+
+func (p *pooledPacker) Close() error {
+	err := p.Writer.Close()
+	packers.Put(p.Writer)
+	return err
+}
+
 func newSortedZip(out io.Writer) *sortedZip {
 	return &sortedZip{out: out, entries: map[string]*heldEntry{}}
 }
@@ -589,6 +598,8 @@ func (z *sortedZip) AddFS(fs.FS) error { return errors.New("receipts: AddFS is n
 
 func (z *sortedZip) Close() error {
 	zw := zip.NewWriter(z.out)
+	// The other parts are small and packed fast too, by the same reused writers.
+	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) { return &pooledPacker{packer(w)}, nil })
 	names := slices.Sorted(maps.Keys(z.entries))
 	slices.Reverse(names)
 	for _, name := range names {
