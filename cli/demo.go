@@ -157,18 +157,18 @@ func runDemo(ctx context.Context, e *env, opts demoOptions) error {
 		}
 		stage("review")
 	}
-	// The receipts and the reports read the committed batch and write their own
-	// files: they are made together, and the browser draws the Word documents' charts
-	// while the receipts are written, the first year is read and the edition published.
+	// The pages, the receipts and the Word documents' charts read the committed batch
+	// and write their own files: they are made together, the browser drawing the charts
+	// while the pages and the receipts are written, the first year read and the edition
+	// published.
 	var bg errgroup.Group
 	defer bg.Wait() // on an early return, nothing outlives the database or the browser
 	ins := receiptInputs([]string{subDir}, sum, receiptDir)
 	bg.Go(func() error { return receipt.Write(ctx, db.DB, ins, receipt.Options{}) })
-	d, pages, err := reports.Render(ctx, db.DB, opts.out, reports.Options{})
+	d, err := reports.Load(ctx, db.DB, "", "")
 	if err != nil {
 		return err
 	}
-	stage("reports")
 	var images map[string]reports.Image
 	bg.Go(func() error {
 		b, _ := browser() // nil when it did not start: wordCharts tries again and says why
@@ -176,6 +176,11 @@ func runDemo(ctx context.Context, e *env, opts demoOptions) error {
 		images = drawn
 		return err
 	})
+	pages, err := reports.Write(ctx, d, opts.out)
+	if err != nil {
+		return err
+	}
+	stage("reports")
 	// Both years' headline numbers, the later with its change since the year before.
 	shown := []*reports.Data{d}
 	if len(years.Plans) > 1 {
