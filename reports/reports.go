@@ -13,7 +13,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"golang.org/x/sync/errgroup"
 
@@ -306,19 +305,16 @@ func funcs(d *Data, pageCharts func() map[string]Chart) template.FuncMap {
 			}
 			return strconv.FormatFloat(*v, 'f', -1, 64)
 		},
-		"pct1": func(v float64) string { return fmt.Sprintf("%.1f%%", round1(v)) },
-		"join": strings.Join,
-		"clip": func(s string, n int) string {
-			if utf8.RuneCountInString(s) <= n {
-				return s
-			}
-			return string([]rune(s)[:n]) + "…"
-		},
-		"kind":   plan.KindName,
-		"role":   plan.RoleShort,
-		"status": func(k string) string { return plan.Status(k).Name() },
-		"reason": func(k string) string { return plan.Reason(k).Label() },
-		"flag":   func(k string) string { return plan.Flag(k).Label() },
+		"pct1":         pct1,
+		"join":         strings.Join,
+		"clip":         clip,
+		"taskRows":     taskRows,
+		"missingItems": missingItems,
+		"kind":         plan.KindName,
+		"role":         plan.RoleShort,
+		"status":       func(k string) string { return plan.Status(k).Name() },
+		"reason":       func(k string) string { return plan.Reason(k).Label() },
+		"flag":         func(k string) string { return plan.Flag(k).Label() },
 		"chart": func(name string) (Chart, error) {
 			c, ok := pageCharts()[name]
 			if !ok {
