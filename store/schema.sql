@@ -96,6 +96,8 @@ CREATE TABLE IF NOT EXISTS ingest_files (
 -- Statuses and periods are enums: cheap to store by the million, compared as text
 -- (status = 'completed', period <= '2021Q2'), and periods sort in time order.
 CREATE TYPE IF NOT EXISTS status AS ENUM ('not_started', 'in_progress', 'completed');
+-- An assignment's role (assignments.role), as the models store it beside every report.
+CREATE TYPE IF NOT EXISTS assignment_role AS ENUM ('lead', 'responsible');
 CREATE TYPE IF NOT EXISTS period AS ENUM (
     SELECT y || 'Q' || q FROM range(2000, 2100) t(y), range(1, 5) s(q) ORDER BY y, q);
 
