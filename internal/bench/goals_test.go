@@ -586,7 +586,7 @@ func (g *goals) document() string {
 	s.WriteString(`
 References (goals_ref_test.go; DuckDB with extension autoinstall and autoload off, as store.Open sets them):
 
-- *DuckDB plain COPY*: the database opened read-only as plantrack opens it (store.OpenReadOnly: memory limit 1 GB, insertion order not kept), then ` + "`COPY (SELECT * FROM name) TO 'name.parquet' (FORMAT parquet)`" + ` for each relation of ` + "`plantrack export`" + ` (store.Tables and transform.Views), one after another.
+- *DuckDB plain COPY*: the database opened read-only as plantrack opens it (store.OpenReadOnly: its memory limit, insertion order not kept), then ` + "`COPY (SELECT * FROM name) TO 'name.parquet' (FORMAT parquet)`" + ` for each relation of ` + "`plantrack export`" + ` (store.Tables and transform.Views), one after another.
 - *read_csv*: a new database file, ` + "`CREATE TABLE t AS SELECT * FROM read_csv('file.csv', header = true)`" + `, closed; DuckDB's other settings as they come.
 - The ratio of an ingest row is the reference's time over plantrack's (plantrack's speed against read_csv); of the others plantrack's time over the reference's.
 
