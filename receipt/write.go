@@ -515,6 +515,7 @@ func (s *spill) Write(p []byte) (int, error) {
 		if _, err := s.mem.WriteTo(f); err != nil {
 			return 0, err
 		}
+		s.mem = bytes.Buffer{} // its 4 MB are not needed again
 	}
 	if s.file != nil {
 		return s.file.Write(p)
