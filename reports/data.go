@@ -422,7 +422,7 @@ func strs(v any) []string {
 }
 
 // Pct writes a 0–1 rate as a percentage with one decimal, halves rounding up (四舍五入).
-func Pct(rate float64) string { return fmt.Sprintf("%.1f%%", round1(rate*100)) }
+func Pct(rate float64) string { return Pct1(rate * 100) }
 
 // round1 rounds to one decimal, halves up.
 func round1(v float64) float64 { return math.Floor(v*10+0.5) / 10 }

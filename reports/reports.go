@@ -305,9 +305,9 @@ func funcs(d *Data, pageCharts func() map[string]Chart) template.FuncMap {
 			}
 			return strconv.FormatFloat(*v, 'f', -1, 64)
 		},
-		"pct1":         pct1,
+		"pct1":         Pct1,
 		"join":         strings.Join,
-		"clip":         clip,
+		"clip":         ClipRunes,
 		"taskRows":     taskRows,
 		"missingItems": missingItems,
 		"kind":         plan.KindName,

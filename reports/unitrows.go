@@ -17,11 +17,12 @@ import (
 // element's content (TestTaskRowsAsTemplate holds the two to the same bytes); the rest of
 // the page stays a template.
 
-// pct1 writes a percentage (0–100) with one decimal: 87.5%.
-func pct1(v float64) string { return strconv.FormatFloat(round1(v), 'f', 1, 64) + "%" }
+// Pct1 writes a percentage already in percent (an average progress, 0–100) with one
+// decimal, halves up: 87.5%.
+func Pct1(v float64) string { return strconv.FormatFloat(round1(v), 'f', 1, 64) + "%" }
 
-// clip shortens s to n characters and an ellipsis.
-func clip(s string, n int) string {
+// ClipRunes shortens s to n characters and an ellipsis (Clip counts display columns).
+func ClipRunes(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
@@ -45,7 +46,7 @@ func taskRows(tasks []UnitTask, reviewed bool) template.HTML {
 		b.WriteString(`<tr><td class="num">`)
 		b.WriteString(strconv.Itoa(t.Task))
 		b.WriteString(`</td><td>`)
-		text(clip(t.Text, 50))
+		text(ClipRunes(t.Text, 50))
 		b.WriteString(`</td><td>`)
 		text(plan.RoleShort(t.Role))
 		b.WriteString(`</td><td>`)
@@ -54,7 +55,7 @@ func taskRows(tasks []UnitTask, reviewed bool) template.HTML {
 			b.WriteString(" ✓")
 		}
 		b.WriteString(`</td><td class="num">`)
-		text(pct1(t.Progress))
+		text(Pct1(t.Progress))
 		b.WriteString(`</td><td>`)
 		if t.ReportPer != "" {
 			text(t.ReportPer)
@@ -91,7 +92,7 @@ func missingItems(tasks []UnitTask) template.HTML {
 	for _, t := range tasks {
 		if !t.ReportedInPeriod {
 			fmt.Fprintf(&b, "<li>任务 %d：", t.Task)
-			textEscaper.WriteString(&b, clip(t.Text, 40))
+			textEscaper.WriteString(&b, ClipRunes(t.Text, 40))
 			b.WriteString("</li>")
 		}
 	}

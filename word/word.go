@@ -8,12 +8,10 @@ package word
 
 import (
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"plantrack/docx"
 	"plantrack/plan"
@@ -77,14 +75,9 @@ var Parts = []string{
 func pct(r float64) string { return reports.Pct(r) }
 
 // pct1 is an average progress (already in percent) with one decimal, as the pages write it.
-func pct1(v float64) string { return fmt.Sprintf("%.1f%%", math.Floor(v*10+0.5)/10) }
+func pct1(v float64) string { return reports.Pct1(v) }
 
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n]) + "…"
-}
+func clip(s string, n int) string { return reports.ClipRunes(s, n) }
 
 func comma(phrase string) string {
 	if phrase == "" {
